@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Adds up the vitest JSON reports every workspace package wrote (reports/vitest.json) and
+// prints one closing line, "tests: N passed, N failed", for people and CI alike.
+// Exits non-zero when a test failed or was skipped, or when no test ran at all.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const rows = [];
+for (const group of ['packages', 'apps']) {
+  const dir = join(root, group);
+  if (!existsSync(dir)) continue;
+  for (const name of readdirSync(dir).sort()) {
+    const report = join(dir, name, 'reports', 'vitest.json');
+    if (!existsSync(report)) continue;
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    rows.push({
+      package: `${group}/${name}`,
+      passed: json.numPassedTests,
+      failed: json.numFailedTests,
+      skipped: json.numPendingTests + json.numTodoTests,
+    });
+  }
+}
+
+const total = (key) => rows.reduce((sum, row) => sum + row[key], 0);
+for (const row of rows) {
+  console.log(`${row.package.padEnd(32)} ${String(row.passed).padStart(4)} passed  ${row.failed} failed  ${row.skipped} skipped`);
+}
+const [passed, failed, skipped] = [total('passed'), total('failed'), total('skipped')];
+if (skipped > 0) console.log(`${skipped} test(s) skipped: every test must run.`);
+console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || skipped > 0 || passed === 0 ? 1 : 0);
