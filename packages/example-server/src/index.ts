@@ -1,0 +1,15 @@
+export type { Caller } from './caller.js';
+export { callerOf } from './caller.js';
+export type { ServerDeps, ServerLogger, ToolModule } from './module.js';
+export { WRITE_SCOPE } from './module.js';
+export type { ExampleServerOptions } from './server.js';
+export { createServerFactory, SERVER_INFO, toolPolicies, tools } from './server.js';
+export type {
+  NewTicket,
+  Ticket,
+  TicketPriority,
+  TicketQuery,
+  TicketStatus,
+  TicketStore,
+} from './store.js';
+export { createInMemoryTicketStore, TICKET_PRIORITIES, TICKET_STATUSES } from './store.js';

@@ -1,0 +1,51 @@
+import {
+  completable,
+  type McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+} from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import type { ServerDeps } from './module.js';
+import { completeTicketId } from './resources.js';
+
+/** A prompt with arguments, one of which completes from the board's ticket ids. */
+export function registerPrompts(server: McpServer, deps: ServerDeps): void {
+  const argsSchema = z.object({
+    ticketId: completable(z.string().describe('The ticket to triage, e.g. T-1'), (value) =>
+      completeTicketId(deps, value),
+    ),
+    audience: z
+      .string()
+      .optional()
+      .describe('Who reads the triage note (default: the on-call engineer)'),
+  });
+
+  server.registerPrompt(
+    'triage_ticket',
+    {
+      title: 'Triage a ticket',
+      description: 'Ask the model to triage one ticket: severity, next step and owner.',
+      argsSchema,
+    },
+    async ({ ticketId, audience }) => {
+      const ticket = await deps.store.get(ticketId);
+      if (!ticket)
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `No ticket ${ticketId}`);
+      const reader = audience ?? 'the on-call engineer';
+      return {
+        description: `Triage ${ticket.id}`,
+        messages: [
+          {
+            role: 'user',
+            content: {
+              type: 'text',
+              text:
+                `Triage this ticket for ${reader}. Say how severe it is, the next concrete step, and who ` +
+                `should own it.\n\n${JSON.stringify(ticket, null, 2)}`,
+            },
+          },
+        ],
+      };
+    },
+  );
+}

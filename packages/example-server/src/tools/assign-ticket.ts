@@ -1,0 +1,48 @@
+import { ToolError } from '@mcp-runway/errors';
+import { z } from 'zod';
+import { guarded, structured, type ToolModule, WRITE_SCOPE } from '../module.js';
+import { handle, ticketId, ticketSchema } from './schemas.js';
+
+const inputSchema = z.object({ id: ticketId, assignee: handle });
+
+/**
+ * Fails cleanly: an unknown or closed ticket is a domain error the model can fix, so it comes
+ * back as an `isError` result naming the way out, not as a protocol error.
+ */
+export const assignTicket: ToolModule = {
+  name: 'assign_ticket',
+  scopes: [WRITE_SCOPE],
+  cost: 1,
+  register(server, deps) {
+    server.registerTool(
+      this.name,
+      {
+        title: 'Assign a ticket',
+        description: 'Assign an open ticket to a team member. Closed tickets cannot be assigned.',
+        inputSchema,
+        outputSchema: ticketSchema,
+        annotations: {
+          readOnlyHint: false,
+          destructiveHint: false,
+          idempotentHint: true,
+          openWorldHint: false,
+        },
+      },
+      guarded(this.name, deps, async ({ id, assignee }) => {
+        const ticket = await deps.store.get(id);
+        if (!ticket) {
+          const known = (await deps.store.ids()).join(', ');
+          throw new ToolError(
+            `No ticket ${id}. Known tickets: ${known}. Use search_tickets to find one.`,
+          );
+        }
+        if (ticket.status === 'closed') {
+          throw new ToolError(`${id} is closed and cannot be assigned. Open a new ticket instead.`);
+        }
+        const updated = await deps.store.update(id, { assignee });
+        if (!updated) throw new ToolError(`${id} was deleted while it was being assigned.`);
+        return structured(updated, `${id} is now assigned to ${assignee}.`);
+      }),
+    );
+  },
+};
