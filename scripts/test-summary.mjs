@@ -25,7 +25,9 @@ for (const group of ['packages', 'apps']) {
 
 const total = (key) => rows.reduce((sum, row) => sum + row[key], 0);
 for (const row of rows) {
-  console.log(`${row.package.padEnd(32)} ${String(row.passed).padStart(4)} passed  ${row.failed} failed  ${row.skipped} skipped`);
+  console.log(
+    `${row.package.padEnd(32)} ${String(row.passed).padStart(4)} passed  ${row.failed} failed  ${row.skipped} skipped`,
+  );
 }
 const [passed, failed, skipped] = [total('passed'), total('failed'), total('skipped')];
 if (skipped > 0) console.log(`${skipped} test(s) skipped: every test must run.`);
