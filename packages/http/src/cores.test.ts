@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkHostOrigin,
+  checkMcpPostHeaders,
+  corsHeaders,
+  createDrain,
+  createHealth,
+  hostAllowed,
+  LOOPBACK_HOSTS,
+  LOOPBACK_ORIGINS,
+  originAllowed,
+  parseMcpMessage,
+  preflight,
+  readBodyText,
+  resolveRequestId,
+} from './index.js';
+
+describe('resolveRequestId', () => {
+  it('keeps an id-shaped incoming value and replaces anything else', () => {
+    expect(resolveRequestId('abc-123.4:5')).toBe('abc-123.4:5');
+    expect(resolveRequestId('has space')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(resolveRequestId('x'.repeat(129))).toMatch(/^[0-9a-f-]{36}$/);
+    expect(resolveRequestId(undefined)).not.toBe(resolveRequestId(undefined));
+  });
+});
+
+describe('origin and host matching', () => {
+  it('matches exact origins and port wildcards only', () => {
+    expect(originAllowed('http://localhost:6274', LOOPBACK_ORIGINS)).toBe(true);
+    expect(originAllowed('http://localhost', LOOPBACK_ORIGINS)).toBe(true);
+    expect(originAllowed('http://localhost.evil.com:80', LOOPBACK_ORIGINS)).toBe(false);
+    expect(originAllowed('https://localhost:6274', LOOPBACK_ORIGINS)).toBe(false);
+    expect(originAllowed('https://app.example.com', ['https://app.example.com'])).toBe(true);
+    expect(originAllowed('https://app.example.com.evil', ['https://app.example.com'])).toBe(false);
+  });
+
+  it('matches host names on any port, or host:port exactly', () => {
+    expect(hostAllowed('localhost:3000', LOOPBACK_HOSTS)).toBe(true);
+    expect(hostAllowed('[::1]:3000', LOOPBACK_HOSTS)).toBe(true);
+    expect(hostAllowed('MCP.Example.com', ['mcp.example.com'])).toBe(true);
+    expect(hostAllowed('mcp.example.com:8443', ['mcp.example.com:443'])).toBe(false);
+    expect(hostAllowed(undefined, LOOPBACK_HOSTS)).toBe(false);
+  });
+});
+
+describe('checkHostOrigin', () => {
+  const policy = { allowedHosts: ['mcp.example.com'], allowedOrigins: ['https://app.example.com'] };
+  it('refuses a foreign Host or Origin with 403', () => {
+    expect(
+      checkHostOrigin({ path: '/mcp', host: 'evil.com', origin: undefined }, policy)?.httpStatus,
+    ).toBe(403);
+    expect(
+      checkHostOrigin({ path: '/mcp', host: 'mcp.example.com', origin: 'https://evil.com' }, policy)
+        ?.httpStatus,
+    ).toBe(403);
+  });
+  it('lets through the configured host, and requests with no Origin (non-browser clients)', () => {
+    expect(
+      checkHostOrigin({ path: '/mcp', host: 'mcp.example.com', origin: undefined }, policy),
+    ).toBeUndefined();
+    expect(
+      checkHostOrigin(
+        { path: '/mcp', host: 'mcp.example.com', origin: 'https://app.example.com' },
+        policy,
+      ),
+    ).toBeUndefined();
+  });
+  it('never blocks probes that arrive with a pod IP as Host', () => {
+    expect(
+      checkHostOrigin({ path: '/ready', host: '10.1.2.3:3000', origin: undefined }, policy),
+    ).toBeUndefined();
+  });
+});
+
+describe('CORS', () => {
+  const policy = { allowedOrigins: ['https://app.example.com'], allowCredentials: true };
+  it('echoes an allowed origin, never *, and exposes the MCP headers', () => {
+    const { allowed, headers } = corsHeaders('https://app.example.com', policy);
+    expect(allowed).toBe(true);
+    expect(headers['Access-Control-Allow-Origin']).toBe('https://app.example.com');
+    expect(headers['Access-Control-Allow-Credentials']).toBe('true');
+    expect(headers['Access-Control-Expose-Headers']).toContain('Mcp-Session-Id');
+  });
+  it('adds nothing for requests without an Origin', () => {
+    expect(corsHeaders(undefined, policy)).toEqual({ allowed: true, headers: {} });
+  });
+  it('answers preflights: 204 with allowances, 403 for strangers', () => {
+    expect(
+      preflight('https://app.example.com', policy).headers['Access-Control-Allow-Headers'],
+    ).toContain('Last-Event-ID');
+    expect(preflight('https://evil.com', policy).status).toBe(403);
+  });
+});
+
+describe('MCP POST checks', () => {
+  const ok = {
+    contentType: 'application/json; charset=utf-8',
+    accept: 'application/json, text/event-stream',
+    contentLength: '10',
+  };
+  it('accepts JSON with both media types accepted (wildcards count)', () => {
+    expect(checkMcpPostHeaders(ok, 100)).toBeUndefined();
+    expect(checkMcpPostHeaders({ ...ok, accept: '*/*' }, 100)).toBeUndefined();
+  });
+  it('refuses other content types (415), a narrow Accept (406) and a large body (413)', () => {
+    expect(
+      (checkMcpPostHeaders({ ...ok, contentType: 'text/plain' }, 100) as { httpStatus: number })
+        .httpStatus,
+    ).toBe(415);
+    expect(
+      (checkMcpPostHeaders({ ...ok, accept: 'application/json' }, 100) as { httpStatus: number })
+        .httpStatus,
+    ).toBe(406);
+    expect(
+      (checkMcpPostHeaders({ ...ok, contentLength: '101' }, 100) as { httpStatus: number })
+        .httpStatus,
+    ).toBe(413);
+  });
+  it('reads the era, method, id and tool name', () => {
+    const post = parseMcpMessage(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 'a',
+        method: 'tools/call',
+        params: {
+          name: 'search_tickets',
+          _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' },
+        },
+      }),
+    );
+    expect(post).toMatchObject({
+      era: 'modern',
+      method: 'tools/call',
+      id: 'a',
+      toolName: 'search_tickets',
+      protocolVersion: '2026-07-28',
+    });
+    expect(parseMcpMessage('{"jsonrpc":"2.0","method":"notifications/initialized"}')).toMatchObject(
+      { era: 'legacy', id: undefined },
+    );
+  });
+  it('throws -32700 for bad JSON and -32600 for batches', () => {
+    expect(() => parseMcpMessage('{')).toThrowError(expect.objectContaining({ code: -32700 }));
+    expect(() => parseMcpMessage('[]')).toThrowError(expect.objectContaining({ code: -32600 }));
+  });
+  it('stops reading a stream as soon as it passes the limit', async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(64));
+      },
+    });
+    await expect(readBodyText(endless, 1000)).rejects.toMatchObject({ httpStatus: 413 });
+    expect(pulled).toBeLessThan(20);
+  });
+});
+
+describe('health and drain', () => {
+  it('reports each readiness check and turns 503 when one fails or while draining', async () => {
+    const drain = createDrain();
+    let redisUp = true;
+    const health = createHealth({
+      isDraining: () => drain.draining,
+      checks: [
+        {
+          name: 'redis',
+          check: () => {
+            if (!redisUp) throw new Error('connection refused');
+          },
+        },
+      ],
+    });
+    expect(await health.readiness()).toEqual({
+      status: 200,
+      body: { status: 'ok', checks: { redis: 'ok' } },
+    });
+    redisUp = false;
+    expect(await health.readiness()).toMatchObject({
+      status: 503,
+      body: { checks: { redis: 'connection refused' } },
+    });
+    drain.begin();
+    expect(await health.readiness()).toMatchObject({ status: 503, body: { draining: true } });
+    expect(health.liveness().status).toBe(200);
+  });
+
+  it('fails a check that hangs', async () => {
+    const health = createHealth({
+      isDraining: () => false,
+      checkTimeoutMs: 20,
+      checks: [{ name: 'slow', check: () => new Promise(() => {}) }],
+    });
+    expect((await health.readiness()).body.checks).toEqual({ slow: 'timed out after 20 ms' });
+  });
+
+  it('resolves whenIdle once the last request finishes', async () => {
+    const drain = createDrain();
+    drain.started();
+    drain.started();
+    let idle = false;
+    const waiting = drain.whenIdle().then(() => {
+      idle = true;
+    });
+    drain.finished();
+    await Promise.resolve();
+    expect(idle).toBe(false);
+    drain.finished();
+    await waiting;
+    expect(idle).toBe(true);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * Hono adapters for the pipeline cores. Each one only translates: read what the core needs
+ * from the Hono context, call the core, turn its result into a response or a header.
+ */
+import {
+  MethodNotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+  toErrorResponse,
+} from '@mcp-runway/errors';
+import type { Logger } from '@mcp-runway/logging';
+import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { accessLogLevel, accessLogRecord } from '../access-log.js';
+import { assertValidCorsPolicy, type CorsPolicy, corsHeaders, preflight } from '../cors.js';
+import type { Drain } from '../drain.js';
+import type { Health, HealthReport } from '../health.js';
+import { checkHostOrigin, type HostOriginPolicy } from '../host-origin.js';
+import { type McpPost, type McpPostOptions, readMcpPost } from '../mcp-post.js';
+import { REQUEST_ID_HEADER, resolveRequestId } from '../request-id.js';
+import { SECURITY_HEADERS } from '../security-headers.js';
+
+/** What the pipeline stores on the Hono context for later middleware and the MCP route. */
+export interface PipelineVariables {
+  requestId: string;
+  log: Logger;
+  mcp: McpPost | undefined;
+}
+export type PipelineEnv = { Variables: PipelineVariables };
+
+/** Request id in and out, a child logger carrying it, and one access log line per request. */
+export function requestContext(logger: Logger): MiddlewareHandler<PipelineEnv> {
+  return async (c, next) => {
+    const startedAt = performance.now();
+    const requestId = resolveRequestId(c.req.header(REQUEST_ID_HEADER));
+    const log = logger.child({ requestId });
+    c.set('requestId', requestId);
+    c.set('log', log);
+    await next();
+    c.res.headers.set(REQUEST_ID_HEADER, requestId);
+    // For an SSE response this is logged when the stream starts, not when it ends.
+    const record = accessLogRecord(
+      { method: c.req.method, path: c.req.path },
+      c.res.status,
+      startedAt,
+      c.var.mcp,
+    );
+    log[accessLogLevel(record.status)](record, 'request');
+  };
+}
+
+export function securityHeaders(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+    c.res.headers.delete('X-Powered-By');
+  };
+}
+
+export function cors(policy: CorsPolicy): MiddlewareHandler {
+  assertValidCorsPolicy(policy);
+  return async (c, next) => {
+    const origin = c.req.header('origin');
+    if (c.req.method === 'OPTIONS') {
+      const answer = preflight(origin, policy);
+      return c.body(null, answer.status, answer.headers);
+    }
+    await next();
+    for (const [name, value] of Object.entries(corsHeaders(origin, policy).headers))
+      c.res.headers.set(name, value);
+  };
+}
+
+export function hostOriginGuard(policy: HostOriginPolicy): MiddlewareHandler {
+  return async (c, next) => {
+    const error = checkHostOrigin(
+      { path: c.req.path, host: c.req.header('host'), origin: c.req.header('origin') },
+      policy,
+    );
+    if (error) throw error;
+    await next();
+  };
+}
+
+/** Once shutdown begins, new MCP requests get 503 and a closed connection, so clients retry elsewhere. */
+export function drainGuard(drain: Drain): MiddlewareHandler {
+  return async (_c, next) => {
+    if (drain.draining) {
+      throw new ServiceUnavailableError('Service unavailable: the server is shutting down', {
+        headers: { 'Retry-After': '1', Connection: 'close' },
+      });
+    }
+    await next();
+  };
+}
+
+/** Content type, Accept, size limit, JSON parse and the one-message rule; the result lands in `c.var.mcp`. */
+export function mcpPost(options: McpPostOptions): MiddlewareHandler<PipelineEnv> {
+  return async (c, next) => {
+    c.set('mcp', await readMcpPost(c.req.raw, options));
+    await next();
+  };
+}
+
+/** For routes a method is not served on: 405, `Allow`, and a JSON-RPC error body. */
+export function methodNotAllowed(allowed: readonly string[]): (c: Context) => never {
+  return (c) => {
+    throw new MethodNotAllowedError(c.req.method, allowed);
+  };
+}
+
+function report(c: Context, result: HealthReport): Response {
+  c.header('Cache-Control', 'no-store');
+  return c.json(result.body, result.status);
+}
+
+export function liveness(health: Health): (c: Context) => Response {
+  return (c) => report(c, health.liveness());
+}
+
+export function readiness(health: Health): (c: Context) => Promise<Response> {
+  return async (c) => report(c, await health.readiness());
+}
+
+/** Every error, thrown anywhere in the pipeline, becomes a JSON-RPC error body with the right status. */
+export function errorHandler(): ErrorHandler<PipelineEnv> {
+  return (error, c) => {
+    const { httpStatus, headers, body } = toErrorResponse(error, c.var.mcp?.id ?? null);
+    if (httpStatus >= 500) c.var.log?.error({ err: error }, 'request failed');
+    return c.json(body, httpStatus as ContentfulStatusCode, { ...headers });
+  };
+}
+
+export function notFound(): NotFoundHandler<PipelineEnv> {
+  return (c) => {
+    const { httpStatus, body } = toErrorResponse(
+      new NotFoundError(`Not found: ${c.req.method} ${c.req.path}`),
+    );
+    return c.json(body, httpStatus as ContentfulStatusCode);
+  };
+}

@@ -1,0 +1,36 @@
+export type { AccessLogRecord } from './access-log.js';
+export { accessLogLevel, accessLogRecord } from './access-log.js';
+export type { CorsPolicy, CorsResult } from './cors.js';
+export {
+  assertValidCorsPolicy,
+  CORS_ALLOW_HEADERS,
+  CORS_ALLOW_METHODS,
+  CORS_EXPOSE_HEADERS,
+  corsHeaders,
+  preflight,
+} from './cors.js';
+export type { Drain } from './drain.js';
+export { createDrain } from './drain.js';
+export type { Health, HealthOptions, HealthReport, ReadinessCheck } from './health.js';
+export { createHealth } from './health.js';
+export type { HostOriginPolicy, HostOriginRequest } from './host-origin.js';
+export { checkHostOrigin } from './host-origin.js';
+export type { Era, McpPost, McpPostHeaders, McpPostOptions } from './mcp-post.js';
+export {
+  checkMcpPostHeaders,
+  checkProtocolVersion,
+  PROTOCOL_VERSION_META_KEY,
+  parseMcpMessage,
+  readBodyText,
+  readMcpPost,
+} from './mcp-post.js';
+export {
+  hostAllowed,
+  hostnameOf,
+  isLoopbackAddress,
+  LOOPBACK_HOSTS,
+  LOOPBACK_ORIGINS,
+  originAllowed,
+} from './origins.js';
+export { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
+export { SECURITY_HEADERS } from './security-headers.js';

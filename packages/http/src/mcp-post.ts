@@ -1,0 +1,174 @@
+import {
+  InvalidRequestError,
+  type JsonRpcId,
+  NotAcceptableError,
+  ParseError,
+  PayloadTooLargeError,
+  type RunwayError,
+  UnsupportedMediaTypeError,
+  UnsupportedProtocolVersionError,
+} from '@mcp-runway/errors';
+
+/** Where a 2026-07-28 request names its protocol version; its presence marks the modern era. */
+export const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
+
+export type Era = 'modern' | 'legacy';
+
+/** What the pipeline learned about an MCP POST before the SDK sees it. */
+export interface McpPost {
+  /** The parsed JSON-RPC message, handed to the SDK as `parsedBody`. */
+  message: Record<string, unknown>;
+  method: string | undefined;
+  /** The JSON-RPC id; undefined for notifications and responses. */
+  id: JsonRpcId | undefined;
+  /** `params.name` of a tools/call (also prompts/get), for logs, metrics and policies. */
+  toolName: string | undefined;
+  era: Era;
+  /** The 2026-07-28 `_meta` protocol version; undefined for the legacy era. */
+  protocolVersion: string | undefined;
+}
+
+export interface McpPostOptions {
+  maxBodyBytes: number;
+  /**
+   * Every protocol version the endpoint serves, both eras. A modern request naming another
+   * version is refused with -32022 listing these, so a dual-era client learns it may fall
+   * back to 2025-11-25. (The SDK's own refusal lists only the modern versions.)
+   */
+  supportedVersions?: readonly string[];
+}
+
+export interface McpPostHeaders {
+  contentType: string | null | undefined;
+  accept: string | null | undefined;
+  contentLength: string | null | undefined;
+}
+
+function mediaType(value: string): string {
+  return (value.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+function accepts(accept: string, wanted: string): boolean {
+  const [type] = wanted.split('/');
+  return accept
+    .split(',')
+    .map(mediaType)
+    .some((range) => range === wanted || range === '*/*' || range === `${type}/*`);
+}
+
+/**
+ * Header checks that need no body: 415 unless JSON, 406 unless the client accepts both JSON
+ * and SSE (the server picks one per response), 413 when Content-Length is over the limit.
+ */
+export function checkMcpPostHeaders(
+  headers: McpPostHeaders,
+  maxBodyBytes: number,
+): RunwayError | undefined {
+  if (!headers.contentType || mediaType(headers.contentType) !== 'application/json') {
+    return new UnsupportedMediaTypeError();
+  }
+  const accept = headers.accept ?? '';
+  if (!accepts(accept, 'application/json') || !accepts(accept, 'text/event-stream')) {
+    return new NotAcceptableError();
+  }
+  if (headers.contentLength && Number(headers.contentLength) > maxBodyBytes) {
+    return new PayloadTooLargeError(maxBodyBytes);
+  }
+  return undefined;
+}
+
+function isJsonRpcId(value: unknown): value is JsonRpcId {
+  return typeof value === 'string' || typeof value === 'number' || value === null;
+}
+
+/** Parses one JSON-RPC message; throws -32700 for bad JSON and -32600 for batches and non-messages. */
+export function parseMcpMessage(text: string): McpPost {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new ParseError(undefined, { cause });
+  }
+  if (Array.isArray(parsed)) {
+    throw new InvalidRequestError(
+      'Invalid request: batches are not supported; send one JSON-RPC message per request',
+    );
+  }
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    (parsed as { jsonrpc?: unknown }).jsonrpc !== '2.0'
+  ) {
+    throw new InvalidRequestError('Invalid request: expected a JSON-RPC 2.0 message');
+  }
+  const message = parsed as Record<string, unknown>;
+  const method = typeof message.method === 'string' ? message.method : undefined;
+  const params = (
+    typeof message.params === 'object' && message.params !== null ? message.params : {}
+  ) as Record<string, unknown>;
+  const meta = (
+    typeof params._meta === 'object' && params._meta !== null ? params._meta : {}
+  ) as Record<string, unknown>;
+  const protocolVersion =
+    typeof meta[PROTOCOL_VERSION_META_KEY] === 'string'
+      ? meta[PROTOCOL_VERSION_META_KEY]
+      : undefined;
+  return {
+    message,
+    method,
+    id: 'id' in message && isJsonRpcId(message.id) ? message.id : undefined,
+    toolName: typeof params.name === 'string' ? params.name : undefined,
+    era: protocolVersion === undefined ? 'legacy' : 'modern',
+    protocolVersion,
+  };
+}
+
+/** A modern request must name a version this endpoint serves. */
+export function checkProtocolVersion(
+  post: McpPost,
+  supportedVersions: readonly string[],
+): RunwayError | undefined {
+  if (post.protocolVersion === undefined || supportedVersions.includes(post.protocolVersion))
+    return undefined;
+  return new UnsupportedProtocolVersionError(post.protocolVersion, supportedVersions);
+}
+
+/** Reads a body stream, refusing it (413) as soon as it grows past the limit. */
+export async function readBodyText(
+  body: ReadableStream<Uint8Array> | null,
+  maxBodyBytes: number,
+): Promise<string> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBodyBytes) {
+      await reader.cancel();
+      throw new PayloadTooLargeError(maxBodyBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** All the checks of an MCP POST, over a web-standard Request. */
+export async function readMcpPost(request: Request, options: McpPostOptions): Promise<McpPost> {
+  const { maxBodyBytes, supportedVersions } = options;
+  const headerError = checkMcpPostHeaders(
+    {
+      contentType: request.headers.get('content-type'),
+      accept: request.headers.get('accept'),
+      contentLength: request.headers.get('content-length'),
+    },
+    maxBodyBytes,
+  );
+  if (headerError) throw headerError;
+  const post = parseMcpMessage(await readBodyText(request.body, maxBodyBytes));
+  const versionError = supportedVersions && checkProtocolVersion(post, supportedVersions);
+  if (versionError) throw versionError;
+  return post;
+}
