@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import type { Server } from 'node:http';
+/**
+ * Workshop step 2: the example server over Streamable HTTP, stateless, both protocol eras.
+ *
+ * One POST endpoint serves 2026-07-28 clients (every request self-contained) and 2025-11-25
+ * clients (initialize, then requests, each served by a fresh server instance). No session
+ * state lives in the process, so instances scale out behind any load balancer.
+ */
+import { serve } from '@hono/node-server';
+import { loadConfigOrExit, logFormatFor, redactConfig } from '@mcp-runway/config';
+import { createServerFactory } from '@mcp-runway/example-server';
+import { createDrain } from '@mcp-runway/http';
+import { installGracefulShutdown, trackInFlight } from '@mcp-runway/http/node';
+import { createLogger } from '@mcp-runway/logging';
+import { createMcpHandler } from '@modelcontextprotocol/server';
+import { createApp } from './app.js';
+import { configSchema } from './config.js';
+
+// 1. Configuration: validated once; a bad value (or a public bind without ALLOWED_HOSTS) stops here.
+const config = loadConfigOrExit(configSchema);
+
+// 2. Logger: JSON lines in production, to stderr, secrets redacted.
+const logger = createLogger({
+  name: 'mcp-runway-http',
+  level: config.LOG_LEVEL,
+  format: logFormatFor(config),
+});
+
+// 3. The MCP server: the shared example, behind the SDK's stateless handler for both eras.
+const mcp = createMcpHandler(createServerFactory({ logger, reportStepMs: config.REPORT_STEP_MS }), {
+  legacy: 'stateless',
+});
+
+// 4. The HTTP pipeline (see app.ts): request id, headers, CORS, Host/Origin, probes, body checks.
+const drain = createDrain();
+const app = createApp({ config, logger, mcp, drain });
+
+// 5. Listen.
+const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (address) => {
+  logger.info(
+    { address, mcpPath: config.MCP_PATH, config: redactConfig(configSchema, config) },
+    'listening',
+  );
+}) as Server;
+trackInFlight(server, drain);
+
+// 6. Graceful shutdown: readiness 503 at once, in-flight calls finish, then exit 0.
+installGracefulShutdown({
+  server,
+  drain,
+  logger,
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  onClosed: () => mcp.close(),
+});
