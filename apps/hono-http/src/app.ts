@@ -25,7 +25,7 @@ import {
   securityHeaders,
 } from '@mcp-runway/http/hono';
 import type { Logger } from '@mcp-runway/logging';
-import { type McpHttpHandler, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
+import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
 import type { Config } from './config.js';
 
@@ -57,7 +57,6 @@ export function createApp({
     : local
       ? LOOPBACK_ORIGINS
       : [];
-  const servedVersions = ['2026-07-28', ...SUPPORTED_PROTOCOL_VERSIONS];
   const health = createHealth({ checks: readinessChecks, isDraining: () => drain.draining });
 
   const app = new Hono<PipelineEnv>();
@@ -79,11 +78,8 @@ export function createApp({
 
   // 6. The MCP endpoint: refuse new work while draining, check and parse the body, then hand
   //    the parsed message to the SDK, which serves 2026-07-28 and 2025-11-25 statelessly.
-  app.post(
-    config.MCP_PATH,
-    drainGuard(drain),
-    mcpPost({ maxBodyBytes: config.BODY_LIMIT, supportedVersions: servedVersions }),
-    (c) => mcp.fetch(c.req.raw, { parsedBody: c.var.mcp?.message }),
+  app.post(config.MCP_PATH, drainGuard(drain), mcpPost({ maxBodyBytes: config.BODY_LIMIT }), (c) =>
+    mcp.fetch(c.req.raw, { parsedBody: c.var.mcp?.message }),
   );
   // A stateless endpoint has no GET stream and no session to DELETE: 405, not 404, so
   // clients (and the Inspector) know to carry on without them.

@@ -217,9 +217,10 @@ const cases: Case[] = [
     status: 400,
     code: -32022,
     check: (reply) =>
-      expect((reply.body.error?.data as { supported?: string[] } | undefined)?.supported).toEqual(
-        expect.arrayContaining(['2026-07-28', '2025-11-25']),
-      ),
+      expect(reply.body.error?.data).toEqual({
+        supported: ['2026-07-28'],
+        requested: '2099-01-01',
+      }),
   },
   {
     name: 'an unsupported legacy MCP-Protocol-Version header',

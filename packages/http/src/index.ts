@@ -18,7 +18,6 @@ export { checkHostOrigin } from './host-origin.js';
 export type { Era, McpPost, McpPostHeaders, McpPostOptions } from './mcp-post.js';
 export {
   checkMcpPostHeaders,
-  checkProtocolVersion,
   PROTOCOL_VERSION_META_KEY,
   parseMcpMessage,
   readBodyText,

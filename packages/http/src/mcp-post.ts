@@ -6,7 +6,6 @@ import {
   PayloadTooLargeError,
   type RunwayError,
   UnsupportedMediaTypeError,
-  UnsupportedProtocolVersionError,
 } from '@mcp-runway/errors';
 
 /** Where a 2026-07-28 request names its protocol version; its presence marks the modern era. */
@@ -30,12 +29,6 @@ export interface McpPost {
 
 export interface McpPostOptions {
   maxBodyBytes: number;
-  /**
-   * Every protocol version the endpoint serves, both eras. A modern request naming another
-   * version is refused with -32022 listing these, so a dual-era client learns it may fall
-   * back to 2025-11-25. (The SDK's own refusal lists only the modern versions.)
-   */
-  supportedVersions?: readonly string[];
 }
 
 export interface McpPostHeaders {
@@ -123,16 +116,6 @@ export function parseMcpMessage(text: string): McpPost {
   };
 }
 
-/** A modern request must name a version this endpoint serves. */
-export function checkProtocolVersion(
-  post: McpPost,
-  supportedVersions: readonly string[],
-): RunwayError | undefined {
-  if (post.protocolVersion === undefined || supportedVersions.includes(post.protocolVersion))
-    return undefined;
-  return new UnsupportedProtocolVersionError(post.protocolVersion, supportedVersions);
-}
-
 /** Reads a body stream, refusing it (413) as soon as it grows past the limit. */
 export async function readBodyText(
   body: ReadableStream<Uint8Array> | null,
@@ -157,7 +140,7 @@ export async function readBodyText(
 
 /** All the checks of an MCP POST, over a web-standard Request. */
 export async function readMcpPost(request: Request, options: McpPostOptions): Promise<McpPost> {
-  const { maxBodyBytes, supportedVersions } = options;
+  const { maxBodyBytes } = options;
   const headerError = checkMcpPostHeaders(
     {
       contentType: request.headers.get('content-type'),
@@ -167,8 +150,7 @@ export async function readMcpPost(request: Request, options: McpPostOptions): Pr
     maxBodyBytes,
   );
   if (headerError) throw headerError;
-  const post = parseMcpMessage(await readBodyText(request.body, maxBodyBytes));
-  const versionError = supportedVersions && checkProtocolVersion(post, supportedVersions);
-  if (versionError) throw versionError;
-  return post;
+  // Version, envelope and header/body agreement are the SDK's checks, in the order the spec
+  // gives them (a header mismatch is -32020 even when the version is also unsupported).
+  return parseMcpMessage(await readBodyText(request.body, maxBodyBytes));
 }

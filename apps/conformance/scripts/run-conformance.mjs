@@ -1,0 +1,212 @@
+#!/usr/bin/env node
+/**
+ * Runs the official MCP conformance suite against the built conformance server.
+ *
+ *   pnpm --filter @mcp-runway/conformance-server build
+ *   pnpm --filter @mcp-runway/conformance-server conformance
+ *
+ * Starts `dist/main.js` on a free loopback port, then runs the suite twice:
+ *   1. the active suite (every released scenario that predates 2026-07-28, run at
+ *      2025-11-25), checked against conformance-baseline.yml;
+ *   2. the frozen 2026-07-28 requirement set, checked against its own baseline.
+ * Prints each summary, stops the server, and exits non-zero if either run failed.
+ * Nothing is built here. Set CONFORMANCE_VERBOSE=1 to see the suite's full output.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const serverEntry = join(appDir, 'dist', 'main.js');
+const cliEntry = join(
+  appDir,
+  'node_modules',
+  '@modelcontextprotocol',
+  'conformance',
+  'dist',
+  'index.js',
+);
+const globHook = join(appDir, 'scripts', 'node20-globsync.mjs');
+const reportsDir = join(appDir, 'reports', 'conformance');
+
+const STARTUP_TIMEOUT_MS = 15_000;
+const RUN_TIMEOUT_MS = 120_000;
+const verbose = process.env.CONFORMANCE_VERBOSE === '1';
+
+// The suite colours its output whatever NO_COLOR says; keep colour only for a terminal.
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const plain = (text) => (process.stdout.isTTY ? text : text.replace(ANSI, ''));
+const say = (text) => process.stdout.write(`${plain(text)}\n`);
+const complain = (text) => process.stderr.write(`${text}\n`);
+
+const runs = [
+  {
+    name: 'active suite',
+    slug: 'active',
+    args: ['--suite', 'active', '--expected-failures', join(appDir, 'conformance-baseline.yml')],
+  },
+  {
+    name: '2026-07-28 requirements',
+    slug: '2026-07-28',
+    args: [
+      '--requirements',
+      '2026-07-28',
+      '--expected-failures',
+      join(appDir, 'conformance-baseline.2026-07-28.yml'),
+    ],
+  },
+];
+
+/** Every child we start, so an exit path can stop whatever is still running. */
+const children = new Set();
+
+function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+function stop(child) {
+  // Each child leads its own process group; signal the group so nothing it spawned lingers.
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    child.kill('SIGTERM');
+  }
+}
+
+function stopAll() {
+  for (const child of children) stop(child);
+}
+
+process.on('exit', stopAll);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopAll();
+    process.exit(130);
+  });
+}
+
+/** Starts the server with PORT=0 and resolves with the URL its "listening" log line names. */
+function startServer() {
+  const child = track(
+    spawn(process.execPath, [serverEntry], {
+      cwd: appDir,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info' },
+    }),
+  );
+  const log = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(`server did not start within ${STARTUP_TIMEOUT_MS} ms\n${log.join('\n')}`),
+        ),
+      STARTUP_TIMEOUT_MS,
+    );
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      log.push(line);
+      try {
+        const entry = JSON.parse(line);
+        if (entry.msg === 'conformance server listening') {
+          clearTimeout(timer);
+          resolve({ url: entry.url, log });
+        }
+      } catch {
+        // not a JSON line: keep it for the error message
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (code ${code})\n${log.join('\n')}`));
+    });
+  });
+}
+
+/** Runs the suite once; resolves with its exit code and everything it printed. */
+function runSuite(url, run) {
+  const outputDir = join(reportsDir, run.slug);
+  rmSync(outputDir, { recursive: true, force: true });
+  const args = [
+    '--import',
+    globHook,
+    cliEntry,
+    'server',
+    '--url',
+    url,
+    '-o',
+    outputDir,
+    ...run.args,
+  ];
+  const child = track(
+    spawn(process.execPath, args, {
+      cwd: appDir,
+      detached: true,
+      env: { ...process.env, NO_COLOR: '1' },
+    }),
+  );
+  let output = '';
+  const collect = (chunk) => {
+    output += chunk;
+    if (verbose) process.stdout.write(chunk);
+  };
+  child.stdout.setEncoding('utf8').on('data', collect);
+  child.stderr.setEncoding('utf8').on('data', collect);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      output += `\nTimed out after ${RUN_TIMEOUT_MS} ms.\n`;
+      stop(child);
+    }, RUN_TIMEOUT_MS);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, output });
+    });
+  });
+}
+
+async function main() {
+  for (const [path, hint] of [
+    [serverEntry, 'build the app first: pnpm --filter @mcp-runway/conformance-server build'],
+    [cliEntry, 'install dependencies first: pnpm install'],
+  ]) {
+    if (!existsSync(path)) {
+      complain(`conformance: ${path} is missing; ${hint}`);
+      return 1;
+    }
+  }
+
+  const { url } = await startServer();
+  say(`conformance: server listening at ${url}`);
+
+  let failed = 0;
+  for (const run of runs) {
+    const { code, output } = await runSuite(url, run);
+    const summaryAt = output.indexOf('=== SUMMARY ===');
+    say(`\n##### ${run.name} (exit ${code}) #####`);
+    // On failure print everything: the per-scenario lines say which check broke and why.
+    say(code === 0 && summaryAt >= 0 ? output.slice(summaryAt).trim() : output.trim());
+    if (code !== 0) failed++;
+  }
+
+  say(
+    failed === 0
+      ? '\nconformance: all runs passed against their baselines'
+      : `\nconformance: ${failed} of ${runs.length} runs failed; results in ${reportsDir}`,
+  );
+  return failed === 0 ? 0 : 1;
+}
+
+main()
+  .then((code) => {
+    stopAll();
+    process.exit(code);
+  })
+  .catch((error) => {
+    complain(`conformance: ${error instanceof Error ? error.message : String(error)}`);
+    stopAll();
+    process.exit(1);
+  });

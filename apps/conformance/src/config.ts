@@ -1,0 +1,16 @@
+import { baseConfigSchema, port } from '@mcp-runway/config';
+import { z } from 'zod';
+
+/** Everything the conformance server reads from the environment, in one place. */
+export const configSchema = baseConfigSchema.extend({
+  /** Loopback by default: the Host/Origin check only admits local names. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** `0` picks a free port; the listening log line says which. */
+  PORT: port(3001),
+  MCP_PATH: z
+    .string()
+    .regex(/^\/[^\s?#]*$/, 'must be a path starting with /, like /mcp')
+    .default('/mcp'),
+});
+
+export type Config = z.infer<typeof configSchema>;
