@@ -1,0 +1,16 @@
+export type { RateLimitBudget } from './budget.js';
+export type { ClientKeyInput, TrustProxy } from './client-key.js';
+export { clientIp, clientKey, normalizeIp, parseTrustProxy } from './client-key.js';
+export type { ToolCosts } from './costs.js';
+export { toolCost } from './costs.js';
+export { rateLimitedError, rateLimitHeaders } from './headers.js';
+export type {
+  ConsumeRequest,
+  RateLimitDecision,
+  RateLimiter,
+  RateLimiterOptions,
+} from './limiter.js';
+export { createRateLimiter } from './limiter.js';
+export type { RateLimiterStats } from './outage.js';
+export type { RedisClientOptions } from './redis.js';
+export { createRedisClient, REQUEST_PATH_REDIS_OPTIONS } from './redis.js';

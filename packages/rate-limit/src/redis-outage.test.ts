@@ -1,0 +1,106 @@
+/**
+ * Redis failing under a running limiter, on a redis-server of this file's own (never the
+ * shared one): stopped, killed, restarted on the same port.
+ */
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRateLimiter } from './index.js';
+import { captureLog } from './test/log.js';
+import {
+  connectRedis,
+  type RedisServer,
+  startRedisServer,
+  uniquePrefix,
+  waitFor,
+} from './test/redis.js';
+
+let server: RedisServer;
+let clientA: Redis;
+let clientB: Redis;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  // Two app instances, each with its own connection.
+  clientA = await connectRedis(server.url);
+  clientB = await connectRedis(server.url);
+});
+
+afterAll(async () => {
+  clientA?.disconnect();
+  clientB?.disconnect();
+  await server?.kill();
+});
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - started };
+}
+
+describe('a Redis outage', () => {
+  it('answers within the command timeout when Redis accepts but stops replying', async () => {
+    const limiter = createRateLimiter({
+      points: 3,
+      durationSeconds: 60,
+      keyPrefix: uniquePrefix(),
+      redis: clientA,
+    });
+    process.kill(server.pid, 'SIGSTOP');
+    try {
+      const { value, ms } = await timed(() => limiter.consume('k'));
+      expect(value).toMatchObject({ allowed: true, remaining: 2, degraded: true });
+      expect(ms).toBeGreaterThanOrEqual(400);
+      expect(ms).toBeLessThan(1_500);
+    } finally {
+      process.kill(server.pid, 'SIGCONT');
+    }
+    await waitFor(
+      'Redis to answer again',
+      async () => (await limiter.consume('probe', { cost: 0 })).degraded === undefined,
+    );
+    expect(limiter.stats).toMatchObject({ redisErrors: 1, degraded: false });
+  });
+
+  it('falls back to a per-instance budget while Redis is down, then shares one again', async () => {
+    const log = captureLog();
+    const options = { points: 3, durationSeconds: 60, keyPrefix: uniquePrefix() };
+    const instanceA = createRateLimiter({ ...options, redis: clientA, logger: log.logger });
+    const instanceB = createRateLimiter({ ...options, redis: clientB });
+    expect(await instanceA.consume('k')).toMatchObject({ allowed: true, remaining: 2 });
+
+    await server.kill();
+    // Every request is still answered, promptly, and still limited: by A's own memory budget.
+    const answers = [];
+    for (let call = 0; call < 4; call++) {
+      const { value, ms } = await timed(() => instanceA.consume('k'));
+      expect(ms).toBeLessThan(1_000);
+      answers.push([value.allowed, value.remaining, value.degraded]);
+    }
+    expect(answers).toEqual([
+      [true, 2, true],
+      [true, 1, true],
+      [true, 0, true],
+      [false, 0, true],
+    ]);
+    expect(instanceA.stats).toEqual({ redisErrors: 4, degraded: true });
+    // One warning for the outage, not one per request.
+    expect(log.lines().filter((line) => line.level === 'warn')).toHaveLength(1);
+
+    await server.restart();
+    await waitFor(
+      'both instances to reconnect',
+      () => clientA.status === 'ready' && clientB.status === 'ready',
+    );
+    // The shared budget again (the restarted Redis starts empty): A and B count together.
+    expect(await instanceA.consume('k')).toEqual({
+      allowed: true,
+      limit: 3,
+      remaining: 2,
+      resetSeconds: 60,
+    });
+    expect(await instanceB.consume('k')).toMatchObject({ allowed: true, remaining: 1 });
+    expect(instanceA.stats).toEqual({ redisErrors: 4, degraded: false });
+    expect(log.lines().at(-1)).toMatchObject({ level: 'info', failedCalls: 4 });
+    expect(log.lines().at(-1)?.msg).toMatch(/Redis is back/);
+  }, 15_000);
+});
