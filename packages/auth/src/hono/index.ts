@@ -1,0 +1,68 @@
+/**
+ * Hono adapters for the auth cores. They only translate: read headers and context variables,
+ * call the core, store its result or throw its error for the app's `onError` to answer
+ * (status, JSON-RPC body and `WWW-Authenticate` come from the error).
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { authenticateRequest } from '../authenticate.js';
+import type { Challenge } from '../challenge.js';
+import type { ProtectedResourceMetadata } from '../metadata.js';
+import type { Authenticator, AuthInfo, Principal } from '../principal.js';
+import { checkToolScopes, type McpCall, type ToolScopePolicies } from '../tool-scopes.js';
+
+/** What `authenticate` stores for later middleware and the MCP route. */
+export interface AuthVariables {
+  principal: Principal;
+  /** Pass it on: `mcp.fetch(c.req.raw, { authInfo: c.var.authInfo })`. */
+  authInfo: AuthInfo;
+}
+export type AuthEnv = { Variables: AuthVariables };
+
+/** The variables `requireToolScopes` reads: the principal, and the parsed message in `mcp`. */
+export type ToolScopeEnv = {
+  Variables: { principal?: Principal | undefined; mcp?: McpCall | undefined };
+};
+
+/** Verifies the request's credentials; a refusal is thrown as a 400, 401 or 503 error. */
+export function authenticate(authenticator: Authenticator): MiddlewareHandler<AuthEnv> {
+  return async (c, next) => {
+    const { principal, authInfo } = await authenticateRequest(authenticator, {
+      authorization: c.req.header('authorization'),
+      apiKey: c.req.header('x-api-key'),
+    });
+    c.set('principal', principal);
+    c.set('authInfo', authInfo);
+    await next();
+  };
+}
+
+/**
+ * 403 `insufficient_scope` for a `tools/call` whose tool needs scopes the caller lacks. Mount
+ * it after the body is parsed into `c.var.mcp` and after `authenticate`.
+ */
+export function requireToolScopes(
+  policies: ToolScopePolicies,
+  challenge: Challenge,
+): MiddlewareHandler<ToolScopeEnv> {
+  return async (c, next) => {
+    const error = checkToolScopes(policies, c.var.mcp, c.var.principal, challenge);
+    if (error) throw error;
+    await next();
+  };
+}
+
+/**
+ * Serves the RFC 9728 document; mount it at every path of `prmUrls(resource).paths`. It is
+ * public and identical for everyone, so any origin may read it and caches may keep it.
+ */
+export function protectedResourceMetadataHandler(
+  metadata: ProtectedResourceMetadata,
+): (c: Context) => Response {
+  const body = JSON.stringify(metadata);
+  return (c) =>
+    c.body(body, 200, {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'public, max-age=3600',
+      'Access-Control-Allow-Origin': '*',
+    });
+}
