@@ -1,13 +1,11 @@
 import { createApp as createPipeline } from '@mcp-runway/hono-http/app';
 import { createDrain, type Drain } from '@mcp-runway/http';
-import type { PipelineEnv } from '@mcp-runway/http/hono';
 import type { Logger } from '@mcp-runway/logging';
 import {
   createMcpHandler,
   InMemoryServerEventBus,
   type McpHttpHandler,
 } from '@modelcontextprotocol/server';
-import type { Hono } from 'hono';
 import { type ConformanceServerOptions, createConformanceServerFactory } from './fixtures/index.js';
 
 export interface CreateAppOptions {
@@ -20,7 +18,7 @@ export interface CreateAppOptions {
 
 export interface ConformanceApp {
   /** The Hono app: hand `app.fetch` to `serve()`, or call `app.request()` in a test. */
-  app: Hono<PipelineEnv>;
+  app: ReturnType<typeof createPipeline>;
   /** Close on shutdown: ends open modern-era streams (`subscriptions/listen`). */
   handler: McpHttpHandler;
   drain: Drain;

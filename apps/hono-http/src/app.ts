@@ -2,6 +2,16 @@
  * The HTTP pipeline in front of the MCP endpoint, in the order a request meets it.
  * Each middleware is a thin Hono adapter over a framework-neutral core in @mcp-runway/http.
  */
+
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { AuthInfo } from '@mcp-runway/auth';
+import {
+  type AuthEnv,
+  authenticate,
+  protectedResourceMetadataHandler,
+  requireToolScopes,
+} from '@mcp-runway/auth/hono';
+import { toolPolicies } from '@mcp-runway/example-server';
 import {
   createHealth,
   type Drain,
@@ -25,9 +35,15 @@ import {
   securityHeaders,
 } from '@mcp-runway/http/hono';
 import type { Logger } from '@mcp-runway/logging';
+import { clientKey } from '@mcp-runway/rate-limit';
+import { rateLimit } from '@mcp-runway/rate-limit/hono';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
-import { Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { Config } from './config.js';
+import type { Security } from './security.js';
+
+type AppEnv = PipelineEnv & AuthEnv;
+const pass: MiddlewareHandler = (_c, next) => next();
 
 export interface AppOptions {
   config: Pick<Config, 'HOST' | 'MCP_PATH' | 'ALLOWED_HOSTS' | 'ALLOWED_ORIGINS' | 'BODY_LIMIT'>;
@@ -35,6 +51,8 @@ export interface AppOptions {
   /** The SDK's stateless MCP handler (`createMcpHandler`). */
   mcp: McpHttpHandler;
   drain: Drain;
+  /** Authentication and rate limits (step 3). Without it the endpoint is open and unlimited. */
+  security?: Security;
   readinessChecks?: readonly ReadinessCheck[];
 }
 
@@ -43,8 +61,9 @@ export function createApp({
   logger,
   mcp,
   drain,
+  security,
   readinessChecks = [],
-}: AppOptions): Hono<PipelineEnv> {
+}: AppOptions): Hono<AppEnv> {
   // On loopback the allowlists default to localhost; elsewhere config requires ALLOWED_HOSTS.
   const local = isLoopbackAddress(config.HOST);
   const allowedHosts = config.ALLOWED_HOSTS.length
@@ -59,7 +78,17 @@ export function createApp({
       : [];
   const health = createHealth({ checks: readinessChecks, isDraining: () => drain.draining });
 
-  const app = new Hono<PipelineEnv>();
+  const auth = security?.auth;
+  // Whose budget a request spends: the verified principal, else the client address.
+  const rateLimitKey = (c: Context<AppEnv>) =>
+    clientKey({
+      principalId: c.get('principal') ? `${c.var.principal.kind}:${c.var.principal.id}` : undefined,
+      remoteAddress: getConnInfo(c).remote.address,
+      forwardedFor: c.req.header('x-forwarded-for'),
+      trustProxy: security?.trustProxy ?? 0,
+    });
+
+  const app = new Hono<AppEnv>();
   app.onError(errorHandler());
   app.notFound(notFound());
 
@@ -75,13 +104,40 @@ export function createApp({
   // 5. Probes: liveness never depends on anything; readiness turns 503 while draining.
   app.get('/health', liveness(health));
   app.get('/ready', readiness(health));
+  // 6. OAuth Protected Resource Metadata (RFC 9728): where a client that got a 401 finds the
+  //    authorization server. Public, like the probes.
+  const metadata = auth?.metadata;
+  for (const path of metadata?.paths ?? []) {
+    if (metadata) app.get(path, protectedResourceMetadataHandler(metadata.document));
+  }
 
-  // 6. The MCP endpoint: refuse new work while draining, check and parse the body, then hand
-  //    the parsed message to the SDK, which serves 2026-07-28 and 2025-11-25 statelessly.
-  app.post(config.MCP_PATH, drainGuard(drain), mcpPost({ maxBodyBytes: config.BODY_LIMIT }), (c) =>
-    mcp.fetch(c.req.raw, { parsedBody: c.var.mcp?.message }),
+  // 7. The MCP endpoint, in order:
+  //    refuse new work while draining; authenticate (401 before the body is read);
+  //    check and parse the body; require the tool's scopes (403 step-up); spend the caller's
+  //    rate-limit budget (429); then hand the parsed message and the verified caller to the
+  //    SDK, which serves 2026-07-28 and 2025-11-25 statelessly.
+  app.post(
+    config.MCP_PATH,
+    drainGuard(drain),
+    auth ? authenticate(auth.authenticator) : pass,
+    mcpPost({ maxBodyBytes: config.BODY_LIMIT }),
+    auth ? requireToolScopes(toolPolicies, auth.challenge) : pass,
+    security
+      ? rateLimit<AppEnv>({
+          limiter: security.limiter,
+          key: rateLimitKey,
+          tool: (c) => (c.var.mcp?.method === 'tools/call' ? c.var.mcp.toolName : undefined),
+        })
+      : pass,
+    (c) => {
+      const authInfo = c.get('authInfo') as AuthInfo | undefined;
+      return mcp.fetch(c.req.raw, {
+        parsedBody: c.var.mcp?.message,
+        ...(authInfo && { authInfo }),
+      });
+    },
   );
-  // A stateless endpoint has no GET stream and no session to DELETE: 405, not 404, so
+  // 8. A stateless endpoint has no GET stream and no session to DELETE: 405, not 404, so
   // clients (and the Inspector) know to carry on without them.
   app.all(config.MCP_PATH, methodNotAllowed(['POST']));
 

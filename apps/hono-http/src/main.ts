@@ -16,6 +16,7 @@ import { createLogger } from '@mcp-runway/logging';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { createApp } from './app.js';
 import { configSchema } from './config.js';
+import { createSecurity } from './security.js';
 
 // 1. Configuration: validated once; a bad value (or a public bind without ALLOWED_HOSTS) stops here.
 const config = loadConfigOrExit(configSchema);
@@ -27,16 +28,20 @@ const logger = createLogger({
   format: logFormatFor(config),
 });
 
-// 3. The MCP server: the shared example, behind the SDK's stateless handler for both eras.
+// 3. Security: the authenticator (AUTH_MODE) and the rate limiter (in memory, or Redis).
+const security = await createSecurity(config, logger);
+
+// 4. The MCP server: the shared example, behind the SDK's stateless handler for both eras.
 const mcp = createMcpHandler(createServerFactory({ logger, reportStepMs: config.REPORT_STEP_MS }), {
   legacy: 'stateless',
 });
 
-// 4. The HTTP pipeline (see app.ts): request id, headers, CORS, Host/Origin, probes, body checks.
+// 5. The HTTP pipeline (see app.ts): request id, headers, CORS, Host/Origin, probes,
+//    then on the MCP endpoint: drain, auth, body checks, scopes, rate limit.
 const drain = createDrain();
-const app = createApp({ config, logger, mcp, drain });
+const app = createApp({ config, logger, mcp, drain, security });
 
-// 5. Listen.
+// 6. Listen.
 const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (address) => {
   logger.info(
     { address, mcpPath: config.MCP_PATH, config: redactConfig(configSchema, config) },
@@ -45,11 +50,14 @@ const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.POR
 }) as Server;
 trackInFlight(server, drain);
 
-// 6. Graceful shutdown: readiness 503 at once, in-flight calls finish, then exit 0.
+// 7. Graceful shutdown: readiness 503 at once, in-flight calls finish, then exit 0.
 installGracefulShutdown({
   server,
   drain,
   logger,
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  onClosed: () => mcp.close(),
+  onClosed: async () => {
+    await mcp.close();
+    await security.close();
+  },
 });

@@ -107,6 +107,21 @@ describe('startup configuration', () => {
     expect(child.stderr).toMatch(/ALLOWED_HOSTS: required when HOST=0\.0\.0\.0/);
   });
 
+  it('refuses a public bind with no authentication unless told it is deliberate', async () => {
+    const env = { ...process.env, HOST: '0.0.0.0', PORT: '0', ALLOWED_HOSTS: 'mcp.example.com' };
+    const open = spawnSync(process.execPath, [entry], { env, encoding: 'utf8' });
+    expect(open.status).toBe(1);
+    expect(open.stderr).toMatch(/AUTH_MODE: is none while HOST=0\.0\.0\.0/);
+    const deliberate = await spawnApp({
+      HOST: '0.0.0.0',
+      ALLOWED_HOSTS: 'mcp.example.com',
+      ALLOW_UNAUTHENTICATED: 'true',
+    });
+    expect(deliberate.logs().map((line) => line.msg)).toContain('listening');
+    deliberate.child.kill('SIGTERM');
+    expect(await deliberate.exited).toBe(0);
+  });
+
   it('lists every invalid setting at once', () => {
     const child = spawnSync(process.execPath, [entry], {
       env: { ...process.env, PORT: 'http', BODY_LIMIT: 'lots', MCP_PATH: 'mcp' },

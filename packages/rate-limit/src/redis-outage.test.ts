@@ -12,7 +12,7 @@ import {
   startRedisServer,
   uniquePrefix,
   waitFor,
-} from './test/redis.js';
+} from './testing/redis.js';
 
 let server: RedisServer;
 let clientA: Redis;

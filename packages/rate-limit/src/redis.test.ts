@@ -5,7 +5,13 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRateLimiter, rateLimitHeaders } from './index.js';
-import { connectRedis, deleteKeys, SHARED_REDIS_URL, uniquePrefix, waitFor } from './test/redis.js';
+import {
+  connectRedis,
+  deleteKeys,
+  SHARED_REDIS_URL,
+  uniquePrefix,
+  waitFor,
+} from './testing/redis.js';
 
 const prefix = uniquePrefix();
 let first: Redis;

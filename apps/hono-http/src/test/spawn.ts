@@ -19,7 +19,15 @@ export async function spawnApp(env: Record<string, string> = {}): Promise<Spawne
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Never outlive the test run, even when a test fails before it stops the app.
+  const stop = () => child.kill('SIGKILL');
+  process.once('exit', stop);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      process.off('exit', stop);
+      resolve(code);
+    }),
+  );
   const logs = () =>
     stderr
       .split('\n')

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '@mcp-runway/config';
 import { createServerFactory } from '@mcp-runway/example-server';
@@ -8,45 +9,77 @@ import { trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { createApp } from '../app.js';
-import { configSchema } from '../config.js';
+import { type Config, configSchema } from '../config.js';
+import { createSecurity, type Security } from '../security.js';
 
 export interface RunningApp {
   url: string;
   mcpUrl: URL;
   drain: Drain;
+  config: Config;
+  security: Security;
+  /** Every log line the app wrote, as text (JSON lines). */
+  logs(): string;
   close(): Promise<void>;
 }
 
-/** Starts the real pipeline on a loopback port chosen by the OS, composed as main.ts does. */
-export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
-  const config = loadConfig(configSchema, {
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    REPORT_STEP_MS: '30',
-    ...env,
+/**
+ * Starts the real composition (main.ts, minus signals) on a loopback port the OS picks.
+ * The socket opens first, so RESOURCE_URI can name the port (tokens must carry it as `aud`).
+ */
+export async function startApp(
+  env: Record<string, string> = {},
+  /** Runs once the URL is known, before the app is built; returns more settings (e.g. OAUTH_ISSUER). */
+  prepare?: (url: string) => Promise<Record<string, string>>,
+): Promise<RunningApp> {
+  let handle = (_request: Request, _env: unknown): Response | Promise<Response> =>
+    new Response(null, { status: 503 });
+  const server = await new Promise<Server>((resolve) => {
+    const started = serve(
+      { fetch: (request, env) => handle(request, env), hostname: '127.0.0.1', port: 0 },
+      () => resolve(started as Server),
+    );
   });
-  const logger = createLogger({ name: 'hono-http-test', level: config.LOG_LEVEL });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  const config = loadConfig(configSchema, {
+    LOG_LEVEL: 'info',
+    REPORT_STEP_MS: '30',
+    RATE_LIMIT_POINTS: '100000',
+    ...env,
+    ...(await prepare?.(url)),
+    PORT: String(port),
+    ...(env.RESOURCE_URI === 'auto' ? { RESOURCE_URI: `${url}/mcp` } : {}),
+  });
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      lines.push(String(chunk));
+      callback();
+    },
+  });
+  const logger = createLogger({ name: 'hono-http-test', level: config.LOG_LEVEL, destination });
+  const security = await createSecurity(config, logger);
   const mcp = createMcpHandler(
     createServerFactory({ logger, reportStepMs: config.REPORT_STEP_MS }),
   );
   const drain = createDrain();
-  const app = createApp({ config, logger, mcp, drain });
-  const server = await new Promise<Server>((resolve) => {
-    const started = serve({ fetch: app.fetch, hostname: config.HOST, port: 0 }, () =>
-      resolve(started as Server),
-    );
-  });
+  const app = createApp({ config, logger, mcp, drain, security });
+  handle = (request, env) => app.fetch(request, env as never);
   trackInFlight(server, drain);
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
   return {
     url,
     mcpUrl: new URL(config.MCP_PATH, url),
     drain,
+    config,
+    security,
+    logs: () => lines.join(''),
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await mcp.close();
+      await security.close();
     },
   };
 }

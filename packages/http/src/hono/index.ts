@@ -29,7 +29,9 @@ export interface PipelineVariables {
 export type PipelineEnv = { Variables: PipelineVariables };
 
 /** Request id in and out, a child logger carrying it, and one access log line per request. */
-export function requestContext(logger: Logger): MiddlewareHandler<PipelineEnv> {
+export function requestContext<E extends PipelineEnv = PipelineEnv>(
+  logger: Logger,
+): MiddlewareHandler<E> {
   return async (c, next) => {
     const startedAt = performance.now();
     const requestId = resolveRequestId(c.req.header(REQUEST_ID_HEADER));
@@ -95,7 +97,9 @@ export function drainGuard(drain: Drain): MiddlewareHandler {
 }
 
 /** Content type, Accept, size limit, JSON parse and the one-message rule; the result lands in `c.var.mcp`. */
-export function mcpPost(options: McpPostOptions): MiddlewareHandler<PipelineEnv> {
+export function mcpPost<E extends PipelineEnv = PipelineEnv>(
+  options: McpPostOptions,
+): MiddlewareHandler<E> {
   return async (c, next) => {
     c.set('mcp', await readMcpPost(c.req.raw, options));
     await next();
@@ -123,7 +127,7 @@ export function readiness(health: Health): (c: Context) => Promise<Response> {
 }
 
 /** Every error, thrown anywhere in the pipeline, becomes a JSON-RPC error body with the right status. */
-export function errorHandler(): ErrorHandler<PipelineEnv> {
+export function errorHandler<E extends PipelineEnv = PipelineEnv>(): ErrorHandler<E> {
   return (error, c) => {
     const { httpStatus, headers, body } = toErrorResponse(error, c.var.mcp?.id ?? null);
     if (httpStatus >= 500) c.var.log?.error({ err: error }, 'request failed');
@@ -131,7 +135,7 @@ export function errorHandler(): ErrorHandler<PipelineEnv> {
   };
 }
 
-export function notFound(): NotFoundHandler<PipelineEnv> {
+export function notFound<E extends PipelineEnv = PipelineEnv>(): NotFoundHandler<E> {
   return (c) => {
     const { httpStatus, body } = toErrorResponse(
       new NotFoundError(`Not found: ${c.req.method} ${c.req.path}`),

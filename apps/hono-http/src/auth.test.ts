@@ -1,0 +1,222 @@
+/**
+ * Step 3 against real parts: oidc-provider on loopback as the authorization server, the official
+ * SDK client doing machine auth (client_credentials) against the composed app, and API keys.
+ * Edge cases of token verification (expired, other issuer, JWKS caching) are covered in
+ * packages/auth; here we prove the app is wired to refuse and admit the right callers.
+ */
+import { hashApiKey, mintApiKey } from '@mcp-runway/auth';
+import { startAuthorizationServer, type TestAuthorizationServer } from '@mcp-runway/auth/testing';
+import {
+  Client,
+  ClientCredentialsProvider,
+  StreamableHTTPClientTransport,
+} from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from './test/start.js';
+
+const WRITER = {
+  clientId: 'ticket-bot',
+  clientSecret: 'writer-secret-9d3f1c',
+  scopes: ['tickets:read', 'tickets:write'],
+};
+const READER = {
+  clientId: 'report-job',
+  clientSecret: 'reader-secret-2b7e4a',
+  scopes: ['tickets:read'],
+};
+const secrets: string[] = [WRITER.clientSecret, READER.clientSecret];
+
+const initialize = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: {
+    protocolVersion: '2025-11-25',
+    capabilities: {},
+    clientInfo: { name: 'raw', version: '1' },
+  },
+});
+function post(app: RunningApp, headers: Record<string, string>): Promise<Response> {
+  return fetch(app.mcpUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...headers,
+    },
+    body: initialize,
+  });
+}
+
+describe('AUTH_MODE=oauth', () => {
+  let as: TestAuthorizationServer;
+  let app: RunningApp;
+  beforeAll(async () => {
+    // The token audience names the app's port, so the authorization server starts once the
+    // app's socket is open and before the app itself is built (it discovers the JWKS).
+    app = await startApp(
+      { AUTH_MODE: 'oauth', RESOURCE_URI: 'auto', OAUTH_SCOPES: 'tickets:read' },
+      async (url) => {
+        as = await startAuthorizationServer({
+          resources: { [`${url}/mcp`]: 'jwt', 'http://127.0.0.1:1/other': 'jwt' },
+          scopes: ['tickets:read', 'tickets:write'],
+          clients: [WRITER, READER],
+        });
+        return { OAUTH_ISSUER: as.issuer };
+      },
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await as?.close();
+  });
+
+  function connect(credentials: typeof WRITER, era: 'legacy' | 'auto'): Promise<Client> {
+    const client = new Client(
+      { name: credentials.clientId, version: '1.0.0' },
+      { versionNegotiation: { mode: era } },
+    );
+    const authProvider = new ClientCredentialsProvider({
+      ...credentials,
+      expectedIssuer: as.issuer,
+    });
+    return client
+      .connect(new StreamableHTTPClientTransport(app.mcpUrl, { authProvider }))
+      .then(() => client);
+  }
+
+  it('challenges an anonymous request with 401 and the metadata URL', async () => {
+    const response = await post(app, {});
+    expect(response.status).toBe(401);
+    const challenge = response.headers.get('www-authenticate') ?? '';
+    expect(challenge).toMatch(/^Bearer /);
+    expect(challenge).toContain(
+      `resource_metadata="${app.url}/.well-known/oauth-protected-resource/mcp"`,
+    );
+    expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-31401);
+  });
+
+  it('serves Protected Resource Metadata at the path-aware and the root URL', async () => {
+    for (const path of [
+      '/.well-known/oauth-protected-resource/mcp',
+      '/.well-known/oauth-protected-resource',
+    ]) {
+      const document = (await (await fetch(`${app.url}${path}`)).json()) as Record<string, unknown>;
+      expect(document).toMatchObject({
+        resource: `${app.url}/mcp`,
+        authorization_servers: [as.issuer],
+        bearer_methods_supported: ['header'],
+      });
+      expect(document.scopes_supported).toContain('tickets:write');
+    }
+  });
+
+  it.each(['legacy', 'auto'] as const)(
+    'lets the SDK client (%s negotiation) follow the 401 to the issuer, get a token and act as its principal',
+    async (era) => {
+      const client = await connect(WRITER, era);
+      const created = await client.callTool({
+        name: 'create_ticket',
+        arguments: { title: `Filed by a bot (${era})` },
+      });
+      expect(created.isError).not.toBe(true);
+      expect((created.structuredContent as { reporter: string }).reporter).toBe(WRITER.clientId);
+      await client.close();
+    },
+  );
+
+  it('answers a token without the write scope on the destructive tool with 403 insufficient_scope', async () => {
+    const client = await connect(READER, 'legacy');
+    const search = await client.callTool({ name: 'search_tickets', arguments: {} });
+    expect(search.isError).not.toBe(true);
+    const token = await as.token(READER, { resource: app.config.RESOURCE_URI as string });
+    const response = await fetch(app.mcpUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${token}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 9,
+        method: 'tools/call',
+        params: { name: 'delete_ticket', arguments: { id: 'T-1' } },
+      }),
+    });
+    expect(response.status).toBe(403);
+    const challenge = response.headers.get('www-authenticate') ?? '';
+    expect(challenge).toContain('error="insufficient_scope"');
+    expect(challenge).toContain('scope="tickets:write"');
+    expect(challenge).toContain('resource_metadata=');
+    secrets.push(token);
+    await client.close();
+  });
+
+  it('refuses a token issued for another resource, and a tampered one', async () => {
+    const foreign = await as.token(WRITER, { resource: 'http://127.0.0.1:1/other' });
+    const mine = await as.token(WRITER, { resource: app.config.RESOURCE_URI as string });
+    const [header, payload, signature] = mine.split('.') as [string, string, string];
+    const tampered = `${header}.${payload}.${signature.slice(0, -4)}${signature.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    secrets.push(foreign, mine, tampered);
+    for (const token of [foreign, tampered]) {
+      const response = await post(app, { authorization: `Bearer ${token}` });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    }
+    expect((await post(app, { authorization: `Bearer ${mine}` })).status).toBe(200);
+  });
+
+  it('never writes a token or client secret to the logs', () => {
+    const logs = app.logs();
+    expect(logs).toContain('"msg":"request"');
+    for (const secret of secrets) expect(logs).not.toContain(secret);
+  });
+});
+
+describe('AUTH_MODE=apikey', () => {
+  const current = mintApiKey();
+  const retired = mintApiKey();
+  const unknown = mintApiKey();
+  let app: RunningApp;
+  beforeAll(async () => {
+    // Rotation: the service's new key is listed; its old key has been removed from the list.
+    app = await startApp({
+      AUTH_MODE: 'apikey',
+      API_KEYS: `reports-job:tickets:write:${hashApiKey(current)}`,
+    });
+  });
+  afterAll(() => app.close());
+
+  it('admits a listed key and makes its principal the caller', async () => {
+    const client = new Client({ name: 'reports-job', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(app.mcpUrl, {
+        requestInit: { headers: { authorization: `Bearer ${current}` } },
+      }),
+    );
+    const created = await client.callTool({
+      name: 'create_ticket',
+      arguments: { title: 'From a service' },
+    });
+    expect((created.structuredContent as { reporter: string }).reporter).toBe('reports-job');
+    await client.close();
+  });
+
+  it('accepts the key in X-API-Key too', async () => {
+    expect((await post(app, { 'x-api-key': current })).status).toBe(200);
+  });
+
+  it.each([
+    ['an unknown key', unknown],
+    ['a key removed by rotation', retired],
+  ])('refuses %s with 401', async (_label, key) => {
+    const response = await post(app, { authorization: `Bearer ${key}` });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+
+  it('keeps every key out of the logs', () => {
+    for (const key of [current, retired, unknown]) expect(app.logs()).not.toContain(key);
+  });
+});
