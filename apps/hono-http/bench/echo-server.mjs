@@ -45,5 +45,7 @@ export function isEchoResult(body) {
 
 /** Tells the parent process which port the target listens on. */
 export function announce(server) {
+  // Exit cleanly on SIGINT so `node --cpu-prof` can write its profile.
+  process.once('SIGINT', () => process.exit(0));
   process.send?.({ port: server.address().port });
 }

@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { loadConfigOrExit, logFormatFor, redactConfig } from '@mcp-runway/config';
 import { createServerFactory } from '@mcp-runway/example-server';
-import { createDrain } from '@mcp-runway/http';
+import { createDrain, pooledServerFactory } from '@mcp-runway/http';
 import { installGracefulShutdown, trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
 import { createMcpHandler } from '@modelcontextprotocol/server';
@@ -32,9 +32,11 @@ const logger = createLogger({
 const security = await createSecurity(config, logger);
 
 // 4. The MCP server: the shared example, behind the SDK's stateless handler for both eras.
-const mcp = createMcpHandler(createServerFactory({ logger, reportStepMs: config.REPORT_STEP_MS }), {
-  legacy: 'stateless',
-});
+//    2026-07-28 requests reuse pooled server instances instead of building one each time.
+const mcp = createMcpHandler(
+  pooledServerFactory(createServerFactory({ logger, reportStepMs: config.REPORT_STEP_MS })),
+  { legacy: 'stateless' },
+);
 
 // 5. The HTTP pipeline (see app.ts): request id, headers, CORS, Host/Origin, probes,
 //    then on the MCP endpoint: drain, auth, body checks, scopes, rate limit.

@@ -33,3 +33,5 @@ export {
 } from './origins.js';
 export { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
 export { SECURITY_HEADERS } from './security-headers.js';
+export type { PoolableServer, ServerPoolOptions } from './server-pool.js';
+export { pooledServerFactory } from './server-pool.js';

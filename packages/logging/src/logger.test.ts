@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createLogger, withRequestId } from './index.js';
+import { createLogger, redactSecrets, secretKeySet, withRequestId } from './index.js';
 
 function capture(): { lines: () => Record<string, unknown>[]; stream: Writable } {
   const chunks: string[] = [];
@@ -99,4 +99,26 @@ describe('createLogger', () => {
       expect(child.stderr).not.toContain('leaked');
     },
   );
+});
+
+describe('redactSecrets', () => {
+  const secrets = secretKeySet(['x-tenant-secret']);
+
+  it('matches keys case-insensitively, in arrays too, and leaves the input untouched', () => {
+    const input = {
+      Authorization: 'Bearer a',
+      calls: [{ headers: { 'X-Tenant-Secret': 's', ok: 1 } }],
+    };
+    const output = redactSecrets(input, secrets);
+    expect(output).toEqual({
+      Authorization: '[REDACTED]',
+      calls: [{ headers: { 'X-Tenant-Secret': '[REDACTED]', ok: 1 } }],
+    });
+    expect(input.Authorization).toBe('Bearer a');
+  });
+
+  it('returns the same object when there is nothing to hide', () => {
+    const record = { method: 'POST', path: '/mcp', status: 200, nested: { a: [1, 2] } };
+    expect(redactSecrets(record, secrets)).toBe(record);
+  });
 });

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
-import { REDACTED, redactPaths, SECRET_KEYS } from './redact.js';
+import { redactSecrets, secretKeySet } from './redact.js';
 
 export type { Logger } from 'pino';
 
@@ -43,16 +43,18 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   const destination =
     options.destination ??
     (format === 'pretty' ? prettyStream() : pino.destination({ fd: 2, sync: false }));
+  const secrets = secretKeySet(options.redactKeys);
   const pinoOptions: LoggerOptions = {
     name: options.name,
     level: options.level ?? 'info',
-    redact: {
-      paths: redactPaths([...SECRET_KEYS, ...(options.redactKeys ?? [])]),
-      censor: REDACTED,
-    },
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: {
+      level: (label) => ({ level: label }),
+      // Redaction by key name, on every line and on child bindings.
+      log: (object) => redactSecrets(object, secrets),
+      bindings: (bindings) => redactSecrets(bindings, secrets),
+    },
   };
   return pino(pinoOptions, destination);
 }

@@ -1,19 +1,27 @@
-// apps/hono-http as it runs in production (its createApp pipeline, JSON logs at info level
-// to stderr), serving the echo tool instead of the ticket board.
+// apps/hono-http composed as main.ts composes it (its createApp pipeline with the default
+// security: no auth, in-memory rate limits; JSON logs at info level to stderr), serving the
+// echo tool instead of the ticket board.
 import { serve } from '@hono/node-server';
 import { loadConfig } from '@mcp-runway/config';
-import { createDrain } from '@mcp-runway/http';
+import { createDrain, pooledServerFactory } from '@mcp-runway/http';
 import { trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { createApp } from '../../dist/app.js';
 import { configSchema } from '../../dist/config.js';
+import { createSecurity } from '../../dist/security.js';
 import { announce, createEchoServer } from '../echo-server.mjs';
 
-const config = loadConfig(configSchema, { ...process.env, PORT: '0', NODE_ENV: 'production' });
+const config = loadConfig(configSchema, {
+  ...process.env,
+  PORT: '0',
+  NODE_ENV: 'production',
+  RATE_LIMIT_POINTS: '100000000',
+});
 const logger = createLogger({ name: 'bench', level: config.LOG_LEVEL, format: 'json' });
-const mcp = createMcpHandler(createEchoServer);
+const mcp = createMcpHandler(pooledServerFactory(createEchoServer));
 const drain = createDrain();
-const app = createApp({ config, logger, mcp, drain });
+const security = await createSecurity(config, logger);
+const app = createApp({ config, logger, mcp, drain, security });
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => announce(server));
 trackInFlight(server, drain);

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '@mcp-runway/config';
 import { createServerFactory } from '@mcp-runway/example-server';
-import { createDrain, type Drain } from '@mcp-runway/http';
+import { createDrain, type Drain, pooledServerFactory } from '@mcp-runway/http';
 import { trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
 import { createMcpHandler } from '@modelcontextprotocol/server';
@@ -62,7 +62,7 @@ export async function startApp(
   const logger = createLogger({ name: 'hono-http-test', level: config.LOG_LEVEL, destination });
   const security = await createSecurity(config, logger);
   const mcp = createMcpHandler(
-    createServerFactory({ logger, reportStepMs: config.REPORT_STEP_MS }),
+    pooledServerFactory(createServerFactory({ logger, reportStepMs: config.REPORT_STEP_MS })),
   );
   const drain = createDrain();
   const app = createApp({ config, logger, mcp, drain, security });

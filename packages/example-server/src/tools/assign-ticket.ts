@@ -1,9 +1,10 @@
 import { ToolError } from '@mcp-runway/errors';
 import { z } from 'zod';
 import { guarded, structured, type ToolModule, WRITE_SCOPE } from '../module.js';
-import { handle, ticketId, ticketSchema } from './schemas.js';
+import { cachedJsonSchema } from './cached-json-schema.js';
+import { handle, ticketId, ticketOutput } from './schemas.js';
 
-const inputSchema = z.object({ id: ticketId, assignee: handle });
+const inputSchema = cachedJsonSchema(z.object({ id: ticketId, assignee: handle }));
 
 /**
  * Fails cleanly: an unknown or closed ticket is a domain error the model can fix, so it comes
@@ -20,7 +21,7 @@ export const assignTicket: ToolModule = {
         title: 'Assign a ticket',
         description: 'Assign an open ticket to a team member. Closed tickets cannot be assigned.',
         inputSchema,
-        outputSchema: ticketSchema,
+        outputSchema: ticketOutput,
         annotations: {
           readOnlyHint: false,
           destructiveHint: false,

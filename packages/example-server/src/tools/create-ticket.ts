@@ -2,16 +2,19 @@ import { z } from 'zod';
 import { callerOf } from '../caller.js';
 import { guarded, structured, type ToolModule, WRITE_SCOPE } from '../module.js';
 import { TICKET_PRIORITIES } from '../store.js';
-import { ticketSchema } from './schemas.js';
+import { cachedJsonSchema } from './cached-json-schema.js';
+import { ticketOutput } from './schemas.js';
 
-const inputSchema = z.object({
-  title: z.string().trim().min(3).max(200).describe('One line that says what is wrong'),
-  priority: z.enum(TICKET_PRIORITIES).default('medium'),
-  labels: z
-    .array(z.string().regex(/^[a-z0-9-]{1,24}$/))
-    .max(5)
-    .default([]),
-});
+const inputSchema = cachedJsonSchema(
+  z.object({
+    title: z.string().trim().min(3).max(200).describe('One line that says what is wrong'),
+    priority: z.enum(TICKET_PRIORITIES).default('medium'),
+    labels: z
+      .array(z.string().regex(/^[a-z0-9-]{1,24}$/))
+      .max(5)
+      .default([]),
+  }),
+);
 
 /** A write that acts on behalf of the caller: the reporter is the verified principal. */
 export const createTicket: ToolModule = {
@@ -25,7 +28,7 @@ export const createTicket: ToolModule = {
         title: 'Create a ticket',
         description: 'Open a new ticket on the team board. The caller becomes its reporter.',
         inputSchema,
-        outputSchema: ticketSchema,
+        outputSchema: ticketOutput,
         annotations: {
           readOnlyHint: false,
           destructiveHint: false,

@@ -1,9 +1,10 @@
 import { ToolError } from '@mcp-runway/errors';
 import { z } from 'zod';
 import { guarded, type ToolModule, WRITE_SCOPE } from '../module.js';
+import { cachedJsonSchema } from './cached-json-schema.js';
 import { ticketId } from './schemas.js';
 
-const inputSchema = z.object({ id: ticketId });
+const inputSchema = cachedJsonSchema(z.object({ id: ticketId }));
 
 /** Destructive: clients ask the user before calling it, and the auth layer requires a scope. */
 export const deleteTicket: ToolModule = {

@@ -3,21 +3,26 @@ import type { ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { guarded, type ServerDeps, structured, type ToolModule } from '../module.js';
 import type { Ticket } from '../store.js';
+import { cachedJsonSchema } from './cached-json-schema.js';
 
 const SECTIONS = ['status', 'priority', 'assignees', 'unassigned', 'labels'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const inputSchema = z.object({
-  sections: z
-    .array(z.enum(SECTIONS))
-    .min(1)
-    .default([...SECTIONS])
-    .describe('Which sections to write, in order'),
-});
+const inputSchema = cachedJsonSchema(
+  z.object({
+    sections: z
+      .array(z.enum(SECTIONS))
+      .min(1)
+      .default([...SECTIONS])
+      .describe('Which sections to write, in order'),
+  }),
+);
 
-const outputSchema = z.object({
-  sections: z.array(z.object({ name: z.enum(SECTIONS), lines: z.array(z.string()) })),
-});
+const outputSchema = cachedJsonSchema(
+  z.object({
+    sections: z.array(z.object({ name: z.enum(SECTIONS), lines: z.array(z.string()) })),
+  }),
+);
 
 function countBy(tickets: Ticket[], key: (ticket: Ticket) => string[]): string[] {
   const counts = new Map<string, number>();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TICKET_PRIORITIES, TICKET_STATUSES } from '../store.js';
+import { cachedJsonSchema } from './cached-json-schema.js';
 
 // Schemas live at module level: zod compiles a parser per z.object, so building them per
 // request (createMcpHandler builds a server per request) costs ~30 µs each, every time.
@@ -25,3 +26,6 @@ export const handle = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{1,31}$/, 'handles are 2-32 lowercase letters, digits, _ or -')
   .describe('Team member handle, e.g. ana');
+
+/** `ticketSchema` as a tool's whole output schema, with its JSON Schema memoized. */
+export const ticketOutput = cachedJsonSchema(ticketSchema);

@@ -1,16 +1,21 @@
 import { z } from 'zod';
 import { guarded, structured, type ToolModule } from '../module.js';
 import { TICKET_STATUSES } from '../store.js';
+import { cachedJsonSchema } from './cached-json-schema.js';
 import { handle, ticketSchema } from './schemas.js';
 
-const inputSchema = z.object({
-  text: z.string().max(200).optional().describe('Words in the title, or a label'),
-  status: z.enum(TICKET_STATUSES).optional(),
-  assignee: handle.optional(),
-  limit: z.number().int().min(1).max(50).default(10),
-});
+const inputSchema = cachedJsonSchema(
+  z.object({
+    text: z.string().max(200).optional().describe('Words in the title, or a label'),
+    status: z.enum(TICKET_STATUSES).optional(),
+    assignee: handle.optional(),
+    limit: z.number().int().min(1).max(50).default(10),
+  }),
+);
 
-const outputSchema = z.object({ tickets: z.array(ticketSchema), total: z.number().int() });
+const outputSchema = cachedJsonSchema(
+  z.object({ tickets: z.array(ticketSchema), total: z.number().int() }),
+);
 
 /** Read-only, with structured output: the shape most tools in a real server have. */
 export const searchTickets: ToolModule = {
