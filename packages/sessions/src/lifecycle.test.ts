@@ -1,0 +1,175 @@
+/**
+ * Idle eviction, absolute lifetime, SESSION_MAX and drain, on a fake clock with manual sweeps
+ * (the registry's own timer is set too far out to fire), over a real loopback server.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryEventStores } from './events/memory.js';
+import { MemorySessionStore } from './store/memory.js';
+import { connectClient } from './test/client.js';
+import { type Instance, type InstanceOptions, startInstance } from './test/instance.js';
+import { initializeRaw, post } from './test/raw.js';
+import { waitFor } from './test/redis.js';
+
+const clock = { now: 1_000_000 };
+const instances: Instance[] = [];
+
+async function start(options: InstanceOptions): Promise<Instance> {
+  clock.now = 1_000_000;
+  const instance = await startInstance({
+    now: () => clock.now,
+    sweepIntervalMs: 3_600_000,
+    dormantAfterMs: Number.POSITIVE_INFINITY,
+    ...options,
+  });
+  instances.push(instance);
+  return instance;
+}
+
+afterEach(async () => {
+  await Promise.all(instances.splice(0).map((instance) => instance.close()));
+});
+
+const ping = (url: string, id: string) =>
+  post(url, { jsonrpc: '2.0', id: 9, method: 'ping' }, { 'mcp-session-id': id });
+
+describe('idle eviction', () => {
+  it('evicts a session idle past the timeout and closes its server and transport', async () => {
+    const instance = await start({ idleTimeoutMs: 1_000 });
+    const id = await initializeRaw(instance.url);
+    const [server] = instance.servers;
+
+    clock.now += 999;
+    instance.registry.sweep();
+    expect(instance.registry.stats).toMatchObject({ active: 1, live: 1, evicted: 0 });
+    expect((await ping(instance.url, id)).status).toBe(200);
+
+    clock.now += 1_000;
+    instance.registry.sweep();
+    await waitFor('the server to close', () => server?.isConnected() === false);
+    expect(instance.registry.stats).toMatchObject({ active: 0, live: 0, evicted: 1 });
+    expect((await ping(instance.url, id)).status).toBe(404);
+  });
+
+  it('evicts on access too: a request after the deadline gets 404 before any sweep', async () => {
+    const instance = await start({ idleTimeoutMs: 1_000 });
+    const id = await initializeRaw(instance.url);
+    clock.now += 1_000;
+    expect((await ping(instance.url, id)).status).toBe(404);
+    expect(instance.servers[0]?.isConnected()).toBe(false);
+    expect(instance.registry.stats.evicted).toBe(1);
+  });
+
+  it('does not evict a session while its client holds the GET stream open', async () => {
+    const instance = await start({ idleTimeoutMs: 1_000 });
+    const { client } = await connectClient(instance.url);
+    // The SDK client opens its GET stream right after initialize.
+    await waitFor('the GET stream', () => instance.registry.stats.inUse === 1);
+    clock.now += 5_000;
+    instance.registry.sweep();
+    expect((await client.listTools()).tools).toHaveLength(5);
+    expect(instance.registry.stats.evicted).toBe(0);
+
+    await client.close();
+    await waitFor('eviction once the stream is gone', () => {
+      clock.now += 1_000;
+      instance.registry.sweep();
+      return instance.registry.stats.evicted === 1;
+    });
+    await waitFor('the server to close', () => instance.servers[0]?.isConnected() === false);
+  });
+});
+
+describe('no leak', () => {
+  it('churns sessions through eviction and keeps no server, record or event of them', async () => {
+    const store = new MemorySessionStore({ now: () => clock.now });
+    const eventStores = new MemoryEventStores({ now: () => clock.now });
+    const instance = await start({ idleTimeoutMs: 1_000, maxSessions: 20, store, eventStores });
+    for (let round = 0; round < 5; round++) {
+      const ids = await Promise.all(Array.from({ length: 20 }, () => initializeRaw(instance.url)));
+      for (const id of ids) expect((await ping(instance.url, id)).status).toBe(200);
+      clock.now += 1_000;
+      instance.registry.sweep();
+    }
+    await waitFor('every server to close', () => instance.servers.every((s) => !s.isConnected()));
+    expect(instance.servers).toHaveLength(100);
+    expect(instance.registry.stats).toMatchObject({
+      active: 0,
+      live: 0,
+      created: 100,
+      evicted: 100,
+    });
+    expect(store.size).toBe(0);
+    expect(eventStores.size).toBe(0);
+  });
+});
+
+describe('absolute lifetime', () => {
+  it('ends a session at its lifetime even while it is in use', async () => {
+    const instance = await start({ idleTimeoutMs: 60_000, maxLifetimeMs: 5_000 });
+    const { client } = await connectClient(instance.url);
+    clock.now += 4_000;
+    await client.listTools();
+    clock.now += 1_000;
+    instance.registry.sweep();
+    await waitFor('the server to close', () => instance.servers[0]?.isConnected() === false);
+    expect(instance.registry.stats).toMatchObject({ active: 0, expired: 1 });
+    await expect(client.listTools()).rejects.toThrow(/404|Session not found/);
+    await client.close();
+  });
+});
+
+describe('SESSION_MAX', () => {
+  it('refuses initialize with 503, Retry-After and a JSON-RPC body when full', async () => {
+    const instance = await start({ idleTimeoutMs: 60_000, maxSessions: 2 });
+    const first = await initializeRaw(instance.url);
+    clock.now += 20_000;
+    await initializeRaw(instance.url);
+
+    const refused = await post(instance.url, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {},
+    });
+    expect(refused.status).toBe(503);
+    // The first session is idle for 40 more seconds at most.
+    expect(refused.headers.get('retry-after')).toBe('40');
+    expect(await refused.json()).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: {
+        code: -31503,
+        message: 'Too many sessions on this server: retry after 40s',
+        data: { retryAfterSeconds: 40 },
+      },
+    });
+    expect(instance.registry.stats).toMatchObject({ active: 2, refused: 1 });
+
+    await fetch(instance.url, { method: 'DELETE', headers: { 'mcp-session-id': first } });
+    await initializeRaw(instance.url);
+    expect(instance.registry.stats).toMatchObject({ active: 2, created: 3 });
+  });
+
+  it('makes room by sweeping expired sessions before refusing', async () => {
+    const instance = await start({ idleTimeoutMs: 1_000, maxSessions: 1 });
+    await initializeRaw(instance.url);
+    clock.now += 1_000;
+    await initializeRaw(instance.url);
+    expect(instance.registry.stats).toMatchObject({ active: 1, evicted: 1, refused: 0 });
+  });
+});
+
+describe('closeAll', () => {
+  it('closes every session, keeps no server connected, and refuses new requests with 503', async () => {
+    const instance = await start({});
+    const ids = [await initializeRaw(instance.url), await initializeRaw(instance.url)];
+    const { client } = await connectClient(instance.url);
+    await instance.registry.closeAll({ graceMs: 1_000 });
+    expect(instance.servers.map((server) => server.isConnected())).toEqual([false, false, false]);
+    expect(instance.registry.stats).toMatchObject({ active: 0, live: 0, closed: 3 });
+    const refused = await ping(instance.url, ids[0] ?? '');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    await client.close();
+  });
+});

@@ -1,0 +1,90 @@
+import type { Logger } from '@mcp-runway/logging';
+import type { McpServer } from '@modelcontextprotocol/server';
+import type { SessionEventStores } from './events/types.js';
+import type { SessionLimits } from './policy.js';
+import type { SessionEvent } from './stats.js';
+import type { SessionStore } from './store/types.js';
+
+/** Every option but the factory may be `undefined` (its default), so config can pass through. */
+export interface SessionRegistryOptions {
+  /** Builds the McpServer of one session (`createServerFactory()` of the example server). */
+  factory: () => McpServer;
+  /** Sessions this instance holds (live or dormant); initialize gets 503 beyond. @default 10_000 */
+  maxSessions?: number | undefined;
+  /** A session unused this long ends (SESSION_IDLE_TIMEOUT_MS). @default 1_800_000 (30 min) */
+  idleTimeoutMs?: number | undefined;
+  /** A session ends this long after initialize (SESSION_MAX_LIFETIME_MS). @default 86_400_000 (24 h) */
+  maxLifetimeMs?: number | undefined;
+  /**
+   * A session idle this long (no request, no open stream, nothing running) closes its
+   * McpServer and transport and keeps only its record; its next request rebuilds them by
+   * replaying initialize. `Infinity` keeps every session live. @default 60_000
+   */
+  dormantAfterMs?: number | undefined;
+  /** Session records. @default in memory (MemorySessionStore); RedisSessionStore to share them */
+  store?: SessionStore | undefined;
+  /**
+   * Events for resuming dropped SSE streams (Last-Event-ID). `false` turns resumability off.
+   * @default in memory (MemoryEventStores); RedisEventStores to resume on any instance
+   */
+  eventStores?: SessionEventStores | false | undefined;
+  /** SSE `retry` hint sent to clients: how soon they reconnect a dropped stream. @default 1000 */
+  retryIntervalMs?: number | undefined;
+  /** SSE keep-alive comment interval. @default the SDK's (15 s) */
+  keepAliveMs?: number | undefined;
+  /** How often the one sweep timer runs. @default half the shorter of idle and dormant, 1-30 s */
+  sweepIntervalMs?: number | undefined;
+  /** Body limit when `handle` reads the body itself (no parsedBody). @default 4 MiB */
+  maxBodyBytes?: number | undefined;
+  logger?: Logger | undefined;
+  /** Every session event (created, evicted, ...): for metrics. Must not throw. */
+  onEvent?: ((event: SessionEvent) => void) | undefined;
+  /** The clock; tests pass their own. @default Date.now */
+  now?: (() => number) | undefined;
+}
+
+export interface RegistryConfig {
+  factory: () => McpServer;
+  limits: SessionLimits;
+  maxLifetimeMs: number;
+  maxSessions: number;
+  sweepIntervalMs: number;
+  retryIntervalMs: number;
+  keepAliveMs: number | undefined;
+  maxBodyBytes: number;
+  now: () => number;
+  logger: Logger | undefined;
+  onEvent: ((event: SessionEvent) => void) | undefined;
+  ownsStore: boolean;
+  ownsEvents: boolean;
+}
+
+function positive(name: string, value: number): number {
+  if (!(value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+export function resolveOptions(options: SessionRegistryOptions): RegistryConfig {
+  const idleTimeoutMs = positive('idleTimeoutMs', options.idleTimeoutMs ?? 1_800_000);
+  const dormantAfterMs = positive('dormantAfterMs', options.dormantAfterMs ?? 60_000);
+  const maxLifetimeMs = positive('maxLifetimeMs', options.maxLifetimeMs ?? 86_400_000);
+  const shortest = Math.min(idleTimeoutMs, dormantAfterMs);
+  return {
+    factory: options.factory,
+    limits: { idleTimeoutMs, maxLifetimeMs, dormantAfterMs },
+    maxLifetimeMs,
+    maxSessions: positive('maxSessions', options.maxSessions ?? 10_000),
+    sweepIntervalMs: positive(
+      'sweepIntervalMs',
+      options.sweepIntervalMs ?? Math.min(30_000, Math.max(1_000, shortest / 2)),
+    ),
+    retryIntervalMs: options.retryIntervalMs ?? 1_000,
+    keepAliveMs: options.keepAliveMs,
+    maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    now: options.now ?? Date.now,
+    logger: options.logger,
+    onEvent: options.onEvent,
+    ownsStore: options.store === undefined,
+    ownsEvents: options.eventStores === undefined,
+  };
+}
