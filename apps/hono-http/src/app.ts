@@ -12,14 +12,7 @@ import {
   requireToolScopes,
 } from '@mcp-runway/auth/hono';
 import { toolPolicies } from '@mcp-runway/example-server';
-import {
-  createHealth,
-  type Drain,
-  isLoopbackAddress,
-  LOOPBACK_HOSTS,
-  LOOPBACK_ORIGINS,
-  type ReadinessCheck,
-} from '@mcp-runway/http';
+import { allowlistsFor, createHealth, type Drain, type ReadinessCheck } from '@mcp-runway/http';
 import {
   cors,
   drainGuard,
@@ -65,17 +58,7 @@ export function createApp({
   readinessChecks = [],
 }: AppOptions): Hono<AppEnv> {
   // On loopback the allowlists default to localhost; elsewhere config requires ALLOWED_HOSTS.
-  const local = isLoopbackAddress(config.HOST);
-  const allowedHosts = config.ALLOWED_HOSTS.length
-    ? config.ALLOWED_HOSTS
-    : local
-      ? LOOPBACK_HOSTS
-      : [];
-  const allowedOrigins = config.ALLOWED_ORIGINS.length
-    ? config.ALLOWED_ORIGINS
-    : local
-      ? LOOPBACK_ORIGINS
-      : [];
+  const { allowedHosts, allowedOrigins } = allowlistsFor(config);
   const health = createHealth({ checks: readinessChecks, isDraining: () => drain.draining });
 
   const auth = security?.auth;

@@ -24,6 +24,7 @@ export {
   readMcpPost,
 } from './mcp-post.js';
 export {
+  allowlistsFor,
   hostAllowed,
   hostnameOf,
   isLoopbackAddress,

@@ -49,3 +49,24 @@ export function originAllowed(origin: string, patterns: readonly string[]): bool
     );
   });
 }
+
+/**
+ * The Host and Origin allowlists an app uses: what it configured, or, on a loopback bind with
+ * nothing configured, the loopback names. A public bind with nothing configured gets empty
+ * lists (the apps' config refuses to start that way).
+ */
+export function allowlistsFor(config: {
+  HOST: string;
+  ALLOWED_HOSTS: readonly string[];
+  ALLOWED_ORIGINS: readonly string[];
+}): { allowedHosts: readonly string[]; allowedOrigins: readonly string[] } {
+  const local = isLoopbackAddress(config.HOST);
+  return {
+    allowedHosts: config.ALLOWED_HOSTS.length ? config.ALLOWED_HOSTS : local ? LOOPBACK_HOSTS : [],
+    allowedOrigins: config.ALLOWED_ORIGINS.length
+      ? config.ALLOWED_ORIGINS
+      : local
+        ? LOOPBACK_ORIGINS
+        : [],
+  };
+}

@@ -21,6 +21,12 @@ export interface GracefulShutdownOptions {
   logger: Logger;
   /** How long in-flight requests get to finish before the process exits anyway. */
   timeoutMs: number;
+  /**
+   * Runs as draining begins, while requests in flight finish: end long-lived streams that
+   * would otherwise hold the drain open until the deadline (the 2025 session lane's GET
+   * streams, whose clients reconnect elsewhere). Awaited before `onClosed`.
+   */
+  onDrain?: () => Promise<void> | void;
   /** Runs after the server closed: flush logs, close Redis, etc. */
   onClosed?: () => Promise<void> | void;
   /** @default ['SIGTERM', 'SIGINT'] */
@@ -51,6 +57,9 @@ export function installGracefulShutdown(
     started = true;
     drain.begin();
     logger.info({ reason, inFlight: drain.inFlight, timeoutMs }, 'draining');
+    const draining = Promise.resolve()
+      .then(() => options.onDrain?.())
+      .catch((error: unknown) => logger.error({ err: error }, 'onDrain failed'));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -65,6 +74,7 @@ export function installGracefulShutdown(
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    await draining;
     await options.onClosed?.();
     logger.info({ outcome }, 'stopped');
     exit(outcome === 'idle' ? 0 : 1);

@@ -1,0 +1,47 @@
+/**
+ * Step 4's lane split, the last step of the pipeline. The SDK's own classifier
+ * (`isLegacyRequest`, the code `createMcpHandler` routes with) decides:
+ * - 2025-era traffic (a POST without the 2026-07-28 `_meta` envelope, `initialize` included;
+ *   GET; DELETE) goes to the session registry, which binds each session to its caller;
+ * - everything else goes to the stateless 2026-07-28 handler, which also owns the modern
+ *   error answers (unsupported version, header mismatch, unknown method).
+ */
+import type { Principal } from '@mcp-runway/auth';
+import type { Handler } from '@mcp-runway/http/express';
+import type { SessionRegistry } from '@mcp-runway/sessions';
+import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
+import type { AppLocals } from './app.js';
+
+export interface LanesOptions {
+  sessions: SessionRegistry;
+  /** `createMcpHandler(factory, { legacy: 'reject' })`: it never sees 2025 traffic. */
+  modern: McpHttpHandler;
+  /** The id a session is bound to (undefined: anonymous). */
+  callerId: (principal: Principal | undefined) => string | undefined;
+}
+
+export function mcpLanes({ sessions, modern, callerId }: LanesOptions): Handler<AppLocals> {
+  return async (req, res) => {
+    // The message the pipeline parsed (POST); GET and DELETE have none.
+    const message = res.locals.mcp?.message;
+    const { principal, authInfo } = res.locals;
+    // The classifier reads the method and headers; with the parsed body given it reads no bytes.
+    if (await isLegacyRequest(await toWebRequest(req, message), message)) {
+      // Refusals (400 no session id, 404 unknown or another caller's session, 503) are thrown
+      // before anything is written, for the pipeline's error handler to render.
+      await sessions.handle(req, res, message, { principal: callerId(principal), authInfo });
+      return;
+    }
+    // toNodeHandler converts to a web Request (from the parsed body: the stream is consumed),
+    // streams the Response back, and aborts the exchange when the client goes away.
+    const serve = toNodeHandler(
+      {
+        fetch: (request, options) =>
+          modern.fetch(request, { ...options, ...(authInfo && { authInfo }) }),
+      },
+      { onerror: (error) => res.locals.log.error({ err: error }, 'request failed') },
+    );
+    await serve(req, res, message);
+  };
+}

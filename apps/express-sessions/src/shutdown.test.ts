@@ -1,0 +1,94 @@
+/**
+ * The built app as its own process, started the way the nginx integration test starts it
+ * (PORT, HOST=127.0.0.1, REDIS_URL, LOG_FORMAT=json; ready once it logs "listening" with
+ * `address.port`), then stopped with SIGTERM while a 2025 session holds its GET stream open
+ * and a call runs on it.
+ */
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis, SHARED_REDIS_URL } from './test/redis.js';
+import { runToExit, spawnApp } from './test/spawn.js';
+
+beforeAll(async () => {
+  (await connectRedis()).disconnect(); // fails loudly when Redis is down
+});
+
+describe('graceful shutdown of the built app', () => {
+  // The spawned app keeps its records under the default prefix: remove this session's.
+  let sessionId = '';
+  afterAll(async () => {
+    if (!sessionId) return;
+    const redis = await connectRedis();
+    const keys = await redis.keys(`mcp-runway:*${sessionId}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('finishes the session call in flight, closes the GET stream, refuses new work, then exits 0', async () => {
+    const app = await spawnApp({
+      HOST: '127.0.0.1',
+      REDIS_URL: SHARED_REDIS_URL,
+      REPORT_STEP_MS: '250',
+      SHUTDOWN_TIMEOUT_MS: '8000',
+    });
+    const listening = app.logs().find((line) => line.msg === 'listening') as {
+      address: { port: number };
+      sessionStore: string;
+    };
+    expect(listening.address.port).toBeGreaterThan(0);
+    expect(listening.sessionStore).toBe('redis');
+
+    const client = new Client({ name: 'shutdown-test', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(new URL('/mcp', app.url));
+    await client.connect(transport);
+    sessionId = transport.sessionId ?? '';
+    expect(sessionId).toBeTruthy();
+    let signalledAt = 0;
+    let lateReady = 0;
+    let latePost = 0;
+    const result = await client.callTool(
+      { name: 'generate_report', arguments: {} },
+      {
+        onprogress: async (progress) => {
+          if (progress.progress !== 1) return;
+          signalledAt = performance.now();
+          app.child.kill('SIGTERM');
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          lateReady = (await fetch(`${app.url}/ready`)).status;
+          latePost = (
+            await fetch(`${app.url}/mcp`, {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                accept: 'application/json, text/event-stream',
+              },
+              body: '{"jsonrpc":"2.0","id":1,"method":"ping"}',
+            })
+          ).status;
+        },
+      },
+    );
+    expect(result.isError).not.toBe(true);
+    expect((result.structuredContent as { sections: unknown[] }).sections).toHaveLength(5);
+    expect([lateReady, latePost]).toEqual([503, 503]);
+    expect(await app.exited).toBe(0);
+    // Well before the deadline: the open GET stream did not hold the drain until it passed.
+    expect(performance.now() - signalledAt).toBeLessThan(5000);
+    expect(app.logs().map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['draining', 'stopped']),
+    );
+    await client.close();
+  });
+
+  it('refuses a public bind without ALLOWED_HOSTS, with the step 3 message', async () => {
+    const { code, stderr } = await runToExit({ HOST: '0.0.0.0' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/ALLOWED_HOSTS: required when HOST=0\.0\.0\.0/);
+  });
+
+  it('lists every invalid session setting at once', async () => {
+    const { code, stderr } = await runToExit({ SESSION_MAX: '0', SESSION_IDLE_TIMEOUT_MS: 'soon' });
+    expect(code).toBe(1);
+    for (const name of ['SESSION_MAX', 'SESSION_IDLE_TIMEOUT_MS']) expect(stderr).toContain(name);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Express 5 adapters for the auth cores, the siblings of `../hono`. They only translate: read
+ * headers and `res.locals`, call the core, store its result or throw its error for the app's
+ * error handler to answer (status, JSON-RPC body and `WWW-Authenticate` come from the error).
+ */
+import type { Request, RequestHandler } from 'express';
+import { authenticateRequest } from '../authenticate.js';
+import type { Challenge } from '../challenge.js';
+import type { ProtectedResourceMetadata } from '../metadata.js';
+import type { Authenticator, AuthInfo, Principal } from '../principal.js';
+import { checkToolScopes, type McpCall, type ToolScopePolicies } from '../tool-scopes.js';
+
+/** What `authenticate` stores in `res.locals`; absent when the request was not authenticated. */
+export type AuthLocals = {
+  principal?: Principal | undefined;
+  /** Pass it on to the SDK: `mcp.fetch(request, { authInfo: res.locals.authInfo })`. */
+  authInfo?: AuthInfo | undefined;
+};
+
+/** The locals `requireToolScopes` reads: the principal, and the parsed message in `mcp`. */
+export type ToolScopeLocals = AuthLocals & { mcp?: McpCall | undefined };
+
+type Handler<L extends Record<string, unknown>> = RequestHandler<
+  Request['params'],
+  unknown,
+  unknown,
+  Request['query'],
+  L
+>;
+
+/** Verifies the request's credentials; a refusal is thrown as a 400, 401 or 503 error. */
+export function authenticate<L extends AuthLocals = AuthLocals>(
+  authenticator: Authenticator,
+): Handler<L> {
+  return async (req, res, next) => {
+    const { principal, authInfo } = await authenticateRequest(authenticator, {
+      authorization: req.get('authorization'),
+      apiKey: req.get('x-api-key'),
+    });
+    res.locals.principal = principal;
+    res.locals.authInfo = authInfo;
+    next();
+  };
+}
+
+/**
+ * 403 `insufficient_scope` for a `tools/call` whose tool needs scopes the caller lacks. Mount
+ * it after the body is parsed into `res.locals.mcp` and after `authenticate`.
+ */
+export function requireToolScopes<L extends ToolScopeLocals = ToolScopeLocals>(
+  policies: ToolScopePolicies,
+  challenge: Challenge,
+): Handler<L> {
+  return (_req, res, next) => {
+    const error = checkToolScopes(policies, res.locals.mcp, res.locals.principal, challenge);
+    if (error) throw error;
+    next();
+  };
+}
+
+/**
+ * Serves the RFC 9728 document; mount it at every path of `prmUrls(resource).paths`. It is
+ * public and identical for everyone, so any origin may read it and caches may keep it.
+ */
+export function protectedResourceMetadataHandler(
+  metadata: ProtectedResourceMetadata,
+): Handler<Record<string, unknown>> {
+  const body = JSON.stringify(metadata);
+  return (_req, res) => {
+    res
+      .status(200)
+      .set({
+        'Content-Type': 'application/json',
+        'Cache-Control': 'public, max-age=3600',
+        'Access-Control-Allow-Origin': '*',
+      })
+      .send(body);
+  };
+}
