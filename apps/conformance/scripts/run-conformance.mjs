@@ -48,6 +48,19 @@ const runs = [
     args: ['--suite', 'active', '--expected-failures', join(appDir, 'conformance-baseline.yml')],
   },
   {
+    // The same suite against the session lane (express-sessions pipeline): 2025 clients get
+    // Mcp-Session-Id, GET streams and resumption, so the stateful scenarios run for real.
+    name: 'active suite, session lane',
+    slug: 'sessions',
+    lane: 'sessions',
+    args: [
+      '--suite',
+      'active',
+      '--expected-failures',
+      join(appDir, 'conformance-baseline.sessions.yml'),
+    ],
+  },
+  {
     name: '2026-07-28 requirements',
     slug: '2026-07-28',
     args: [
@@ -89,14 +102,21 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-/** Starts the server with PORT=0 and resolves with the URL its "listening" log line names. */
-function startServer() {
+/** Starts the server (one lane) with PORT=0; resolves with the URL its "listening" line names. */
+function startServer(lane = 'stateless') {
   const child = track(
     spawn(process.execPath, [serverEntry], {
       cwd: appDir,
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'info',
+        LANE: lane,
+      },
     }),
   );
   const log = [];
@@ -179,12 +199,16 @@ async function main() {
     }
   }
 
-  const { url } = await startServer();
-  say(`conformance: server listening at ${url}`);
-
+  const servers = new Map();
   let failed = 0;
   for (const run of runs) {
-    const { code, output } = await runSuite(url, run);
+    const lane = run.lane ?? 'stateless';
+    if (!servers.has(lane)) {
+      const { url } = await startServer(lane);
+      say(`conformance: ${lane} server listening at ${url}`);
+      servers.set(lane, url);
+    }
+    const { code, output } = await runSuite(servers.get(lane), run);
     const summaryAt = output.indexOf('=== SUMMARY ===');
     say(`\n##### ${run.name} (exit ${code}) #####`);
     // On failure print everything: the per-scenario lines say which check broke and why.

@@ -1,6 +1,8 @@
+import { createApp as createSessionPipeline } from '@mcp-runway/express-sessions/app';
 import { createApp as createPipeline } from '@mcp-runway/hono-http/app';
 import { createDrain, type Drain } from '@mcp-runway/http';
 import type { Logger } from '@mcp-runway/logging';
+import { SessionRegistry } from '@mcp-runway/sessions';
 import {
   createMcpHandler,
   InMemoryServerEventBus,
@@ -57,4 +59,44 @@ export function createApp(options: CreateAppOptions): ConformanceApp {
     drain,
   });
   return { app, handler, drain };
+}
+
+export interface ConformanceSessionApp {
+  /** An Express app: hand it to `http.createServer`. */
+  app: ReturnType<typeof createSessionPipeline>;
+  handler: McpHttpHandler;
+  sessions: SessionRegistry;
+  drain: Drain;
+}
+
+/**
+ * The fixtures behind the express-sessions pipeline: 2025 clients get real sessions (the
+ * stateful scenarios: several SSE streams per session, resumption), 2026-07-28 clients the
+ * stateless handler.
+ */
+export function createSessionApp(options: CreateAppOptions): ConformanceSessionApp {
+  const { logger, mcpPath = '/mcp' } = options;
+  const bus = new InMemoryServerEventBus((error) => logger.error({ err: error }, 'event bus'));
+  const factory = createConformanceServerFactory({ ...options.fixtures, bus });
+  const handler = createMcpHandler(factory, {
+    legacy: 'reject',
+    bus,
+    onerror: (error) => logger.debug({ err: error }, 'mcp handler reported'),
+  });
+  const sessions = new SessionRegistry({ factory, logger });
+  const drain = createDrain();
+  const app = createSessionPipeline({
+    config: {
+      HOST: '127.0.0.1',
+      MCP_PATH: mcpPath,
+      ALLOWED_HOSTS: [],
+      ALLOWED_ORIGINS: [],
+      BODY_LIMIT: 1024 * 1024,
+    },
+    logger,
+    modern: handler,
+    sessions,
+    drain,
+  });
+  return { app, handler, sessions, drain };
 }

@@ -11,6 +11,12 @@ export const configSchema = baseConfigSchema.extend({
     .string()
     .regex(/^\/[^\s?#]*$/, 'must be a path starting with /, like /mcp')
     .default('/mcp'),
+  /**
+   * `stateless` (default): the hono-http pipeline, every request self-contained.
+   * `sessions`: the express-sessions app, 2025 traffic on real sessions (Mcp-Session-Id, GET
+   * streams, resumption), for the suite's stateful scenarios.
+   */
+  LANE: z.enum(['stateless', 'sessions']).default('stateless'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -62,9 +62,17 @@ describe('the official MCP conformance suite, run against the built server', () 
   });
 
   it('passes every check of the active suite', () => {
-    const active = section(result.stdout, 'active suite');
+    const active = section(result.stdout, 'active suite (');
     expect(active).toMatch(/Total: [1-9]\d* passed, 0 failed/);
     expect(active).toContain('Baseline check passed');
+  });
+
+  it('passes the stateful scenarios on the session lane, multiple SSE streams included', () => {
+    const sessions = section(result.stdout, 'active suite, session lane');
+    expect(sessions).toMatch(/Total: [1-9]\d* passed, 0 failed/);
+    expect(sessions).toContain('✓ server-sse-multiple-streams:');
+    expect(sessions).toContain('✓ server-session-lifecycle:');
+    expect(failing(sessions)).toEqual([]);
   });
 
   it('passes the 2026-07-28 requirement set, failing only the unscored tasks extension', () => {

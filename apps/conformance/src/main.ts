@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import type { Server } from 'node:http';
 /**
  * The conformance server: every fixture the official MCP conformance suite calls for, served
  * statelessly over Streamable HTTP in both eras (2025-11-25 and 2026-07-28).
@@ -7,11 +6,13 @@ import type { Server } from 'node:http';
  * `pnpm conformance` starts it and runs the suite against it. It is a test target, not a
  * product: it binds to loopback and admits only local Host and Origin values.
  */
-import { serve } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
 import { loadConfigOrExit, logFormatFor } from '@mcp-runway/config';
 import { installGracefulShutdown, trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
-import { createApp } from './app.js';
+import { createApp, createSessionApp } from './app.js';
 import { configSchema } from './config.js';
 
 // 1. Configuration: read and validated once; a bad value stops the process with a clear list.
@@ -24,24 +25,33 @@ const logger = createLogger({
   format: logFormatFor(config),
 });
 
-// 3. The app: the fixtures behind the hono-http pipeline.
-const { app, handler, drain } = createApp({ logger, mcpPath: config.MCP_PATH });
+// 3. The app: the fixtures behind the hono-http pipeline (stateless), or behind the
+//    express-sessions pipeline (LANE=sessions: real 2025 sessions).
+const lane =
+  config.LANE === 'sessions'
+    ? createSessionApp({ logger, mcpPath: config.MCP_PATH })
+    : createApp({ logger, mcpPath: config.MCP_PATH });
+const server = (
+  'sessions' in lane ? createServer(lane.app) : createAdaptorServer({ fetch: lane.app.fetch })
+) as Server;
 
 // 4. Listen. PORT=0 picks a free port; the line below says which (the runner reads it).
-const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
-  const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+server.listen(config.PORT, config.HOST, () => {
+  const { address, family, port } = server.address() as AddressInfo;
+  const host = family === 'IPv6' ? `[${address}]` : address;
   logger.info(
-    { url: `http://${host}:${info.port}${config.MCP_PATH}` },
+    { url: `http://${host}:${port}${config.MCP_PATH}`, lane: config.LANE },
     'conformance server listening',
   );
-}) as Server;
+});
 
-// 5. Shutdown: the same graceful drain as the HTTP app.
-trackInFlight(server, drain);
+// 5. Shutdown: the same graceful drain as the HTTP apps.
+trackInFlight(server, lane.drain);
 installGracefulShutdown({
   server,
-  drain,
+  drain: lane.drain,
   logger,
   timeoutMs: 5_000,
-  onClosed: () => handler.close(),
+  onDrain: () => ('sessions' in lane ? lane.sessions.closeAll({ graceMs: 1_000 }) : undefined),
+  onClosed: () => lane.handler.close(),
 });
