@@ -1,0 +1,143 @@
+/**
+ * Hono adapters. They only translate: read the context, call the recorder or the span helpers.
+ *
+ * ```ts
+ * app.use(requestContext(logger));
+ * app.use(config.MCP_PATH, mcpMetrics(metrics));      // early: it must see every refusal
+ * app.post(config.MCP_PATH, drainGuard(drain), authenticate(...), mcpPost(...),
+ *   mcpTracing(metrics),                              // after mcpPost: it needs the message
+ *   requireToolScopes(...), rateLimit(...), handler);
+ * ```
+ *
+ * Variables are read with `c.get()`: Hono's `c.var` getter builds a new object of every
+ * variable on each access.
+ */
+import { context } from '@opentelemetry/api';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Registry } from 'prom-client';
+import { authFailureReason, isRateLimited } from '../classify.js';
+import { bearerTokenCheck, metricsAnswer } from '../endpoint.js';
+import type { Era, RateLimitScope } from '../labels.js';
+import type { McpMetrics } from '../metrics.js';
+import { endMcpRequestSpan, startMcpRequestSpan } from '../otel/spans.js';
+import { tracingEnabled } from '../otel/tracer.js';
+import { bindRequestId } from '../request-context.js';
+
+/** The parsed message `mcpPost` stores in `c.var.mcp` (the pipeline's `McpPost` fits). */
+export interface McpFacts {
+  method: string | undefined;
+  toolName?: string | undefined;
+  id?: string | number | null | undefined;
+  era: Era;
+  protocolVersion?: string | undefined;
+  message?: Record<string, unknown> | undefined;
+}
+export type McpMetricsEnv = {
+  Variables: { mcp?: McpFacts | undefined; requestId?: string | undefined };
+};
+
+export interface McpMetricsOptions {
+  /**
+   * Which budget refused a 429. The limiter's decision does not say, so this defaults to
+   * `global`, which is right unless `toolLimits` are configured.
+   */
+  rateLimitScope?: (c: Context<McpMetricsEnv>) => RateLimitScope;
+}
+
+/**
+ * Times each request to the MCP endpoint and records its method, era, status and outcome,
+ * auth failures and rate-limit refusals (from the error the pipeline threw), and the request
+ * id for tool-call log lines. Mount it on the MCP path, after `requestContext`.
+ */
+export function mcpMetrics(
+  metrics: McpMetrics,
+  options: McpMetricsOptions = {},
+): MiddlewareHandler<McpMetricsEnv> {
+  return async (c, next) => {
+    const startedAt = metrics.requestStarted();
+    const requestId = c.get('requestId');
+    if (requestId !== undefined) bindRequestId(c.req.raw, requestId);
+    let status = 500;
+    try {
+      await next();
+      status = c.res.status;
+    } finally {
+      const { error } = c;
+      if (error !== undefined) {
+        const reason = authFailureReason(error);
+        if (reason) metrics.authFailure(reason);
+        else if (isRateLimited(error)) metrics.rateLimited(options.rateLimitScope?.(c) ?? 'global');
+      }
+      const mcp = c.get('mcp');
+      metrics.requestFinished({
+        startedAt,
+        status,
+        method: mcp ? mcp.method : c.req.header('mcp-method'),
+        parsed: mcp !== undefined,
+        era: mcp?.era,
+        protocolVersion: mcp ? undefined : c.req.header('mcp-protocol-version'),
+      });
+    }
+  };
+}
+
+/**
+ * One span per MCP request, `tools/call search_tickets`-style, parented by the `_meta` trace
+ * context or the `traceparent` header. Mount it after `mcpPost`. A no-op until an
+ * OpenTelemetry SDK is registered (`startTracing()`).
+ */
+export function mcpTracing(
+  metrics: Pick<McpMetrics, 'toolLabel'>,
+): MiddlewareHandler<McpMetricsEnv> {
+  return async (c, next) => {
+    const mcp = c.get('mcp');
+    if (mcp === undefined || !tracingEnabled()) return next();
+    const params = mcp.message?.params as { _meta?: Record<string, unknown> } | undefined;
+    const label =
+      mcp.method === 'tools/call' && mcp.toolName !== undefined
+        ? metrics.toolLabel(mcp.toolName)
+        : undefined;
+    const started = startMcpRequestSpan(
+      {
+        method: mcp.method,
+        name: mcp.toolName,
+        nameLabel: label === 'other' ? undefined : label,
+        id: mcp.id,
+        protocolVersion: mcp.protocolVersion,
+        sessionId: c.req.header('mcp-session-id'),
+        meta: params?._meta,
+      },
+      {
+        traceparent: c.req.header('traceparent'),
+        tracestate: c.req.header('tracestate'),
+        baggage: c.req.header('baggage'),
+      },
+    );
+    try {
+      await (started.context ? context.with(started.context, next) : next());
+    } finally {
+      endMcpRequestSpan(started.span, c.res.status, c.error);
+    }
+  };
+}
+
+export interface MetricsEndpointOptions {
+  registry: Registry;
+  /** `METRICS_TOKEN`. Required: this handler serves on the public listener. */
+  token: string;
+}
+
+/**
+ * `GET /metrics` on the app's own listener, for platforms that scrape one port only. It
+ * always requires `Authorization: Bearer <token>` (compared in constant time). Prefer
+ * `serveMetrics` on a private port.
+ */
+export function metricsEndpoint(
+  options: MetricsEndpointOptions,
+): (c: Context) => Promise<Response> {
+  const check = bearerTokenCheck(options.token);
+  return async (c) => {
+    const answer = await metricsAnswer(options.registry, check(c.req.header('authorization')));
+    return c.body(answer.body, answer.status, answer.headers);
+  };
+}

@@ -1,0 +1,39 @@
+export { authFailureReason, isRateLimited } from './classify.js';
+export type { MetricsAnswer } from './endpoint.js';
+export { bearerTokenCheck, metricsAnswer } from './endpoint.js';
+export type { InstrumentableServer, InstrumentServerOptions } from './instrument.js';
+export { instrumentServer } from './instrument.js';
+export type {
+  AuthFailureReason,
+  Era,
+  EraLabel,
+  RateLimitScope,
+  RedisComponent,
+  RequestOutcome,
+  StatusClass,
+  ToolOutcome,
+} from './labels.js';
+export {
+  AUTH_FAILURE_REASONS,
+  eraLabel,
+  MCP_METHODS,
+  methodLabel,
+  RATE_LIMIT_SCOPES,
+  REDIS_COMPONENTS,
+  REQUEST_OUTCOMES,
+  requestOutcome,
+  statusClass,
+  TOOL_OUTCOMES,
+} from './labels.js';
+export type { McpMetrics, MetricsOptions, SessionWatchOptions } from './metrics.js';
+export { createMetrics } from './metrics.js';
+export { bindRequestId, requestIdOf } from './request-context.js';
+export type { FinishedRequest } from './requests.js';
+export { REQUEST_DURATION_BUCKETS } from './requests.js';
+export type { MetricsServer, ServeMetricsOptions } from './serve.js';
+export { DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT, serveMetrics } from './serve.js';
+export type { RateLimiterSource, SessionSource, SessionStatsLike } from './sources.js';
+export type { ToolCallLogger, ToolCallLogRecord } from './tool-log.js';
+export { hashSessionId, logToolCall } from './tool-log.js';
+export type { ToolCallRecord } from './tools.js';
+export { TOOL_DURATION_BUCKETS } from './tools.js';

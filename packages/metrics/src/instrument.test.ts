@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { instrumentServer } from './instrument.js';
+import { createMetrics } from './metrics.js';
+import { bindRequestId } from './request-context.js';
+import { exampleServer, FakeMcpServer, ProtocolError } from './test/fake-server.js';
+import { moved, sample, scrape } from './test/scrape.js';
+import { hashSessionId, logToolCall } from './tool-log.js';
+
+function recordingLogger() {
+  const lines: { level: string; obj: Record<string, unknown>; msg: string | undefined }[] = [];
+  return {
+    lines,
+    info: (obj: object, msg?: string) => lines.push({ level: 'info', obj: { ...obj }, msg }),
+    warn: (obj: object, msg?: string) => lines.push({ level: 'warn', obj: { ...obj }, msg }),
+  };
+}
+
+describe('instrumentServer', () => {
+  it('turns every registered tool into a tool label, with no code in the tools', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    exampleServer((server) => instrumentServer(server, metrics));
+    expect(['search_tickets', 'assign_ticket', 'generate_report'].map(metrics.toolLabel)).toEqual([
+      'search_tickets',
+      'assign_ticket',
+      'generate_report',
+    ]);
+    expect(metrics.toolLabel('delete_everything')).toBe('other');
+    const samples = await scrape(metrics.registry);
+    expect(sample(samples, 'mcp_tool_calls_total', { tool: 'assign_ticket', outcome: 'ok' })).toBe(
+      0,
+    );
+  });
+
+  it('records ok, tool_error (isError) and protocol_error (unknown tool), and times each call', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const server = exampleServer((s) => instrumentServer(s, metrics), { slowMs: 30 });
+    const before = await scrape(metrics.registry);
+
+    await expect(server.call('search_tickets')).resolves.toMatchObject({ content: [{}] });
+    await expect(server.call('assign_ticket')).resolves.toMatchObject({ isError: true });
+    await expect(server.call('no_such_tool')).rejects.toBeInstanceOf(ProtocolError);
+    await server.call('generate_report');
+
+    const after = await scrape(metrics.registry);
+    const calls = (tool: string, outcome: string) =>
+      moved(before, after).get(`mcp_tool_calls_total{outcome="${outcome}",tool="${tool}"}`);
+    expect(calls('search_tickets', 'ok')).toBe(1);
+    expect(calls('assign_ticket', 'tool_error')).toBe(1);
+    expect(calls('other', 'protocol_error')).toBe(1);
+    expect(calls('generate_report', 'ok')).toBe(1);
+    // The slow tool's 30 ms lands above the 25 ms bucket.
+    const bucket = (le: string) =>
+      sample(after, 'mcp_tool_call_duration_seconds_bucket', { tool: 'generate_report', le });
+    expect(bucket('0.025')).toBe(0);
+    expect(bucket('0.05')).toBe(1);
+  });
+
+  it('writes one line per call: request id, session hash and principal, never the token', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const logger = recordingLogger();
+    const server = exampleServer((s) => instrumentServer(s, metrics, { logger }));
+    const req = new Request('http://localhost/mcp', { method: 'POST' });
+    bindRequestId(req, 'req-42');
+    const authInfo = { token: 'secret-token-value', clientId: 'app', extra: { sub: 'alice' } };
+
+    await server.call('assign_ticket', {
+      sessionId: 'session-1',
+      mcpReq: { id: 7 },
+      http: { authInfo, req },
+    });
+    await server.call('no_such_tool', { http: { authInfo } }).catch(() => undefined);
+
+    expect(logger.lines).toHaveLength(2);
+    const [refused, unknown] = logger.lines;
+    expect(refused).toMatchObject({
+      level: 'info',
+      msg: 'tool call',
+      obj: {
+        tool: 'assign_ticket',
+        outcome: 'tool_error',
+        requestId: 'req-42',
+        mcpRequestId: 7,
+        sessionHash: hashSessionId('session-1'),
+        principal: 'alice',
+      },
+    });
+    expect(typeof refused?.obj.durationMs).toBe('number');
+    expect(unknown).toMatchObject({
+      level: 'warn',
+      obj: { tool: 'no_such_tool', outcome: 'protocol_error', errorCode: -32602 },
+    });
+    expect(JSON.stringify(logger.lines)).not.toContain('secret-token-value');
+    expect(JSON.stringify(logger.lines)).not.toContain('session-1');
+  });
+
+  it("falls back to the request's own X-Request-Id when no adapter bound one", async () => {
+    const logger = recordingLogger();
+    const server = exampleServer((s) =>
+      instrumentServer(s, createMetrics({ processMetrics: false }), { logger }),
+    );
+    const req = new Request('http://localhost/mcp', { headers: { 'x-request-id': 'from-proxy' } });
+    await server.call('search_tickets', { http: { req } });
+    expect(logger.lines[0]?.obj.requestId).toBe('from-proxy');
+  });
+
+  it('refuses a server whose tools are already registered (their handler is out of reach)', () => {
+    const server = new FakeMcpServer();
+    server.registerTool('search_tickets', {}, async () => ({ content: [] }));
+    expect(() => instrumentServer(server, createMetrics({ processMetrics: false }))).toThrow(
+      /before the first registerTool/,
+    );
+  });
+});
+
+describe('logToolCall', () => {
+  it('cuts an absurdly long tool name', () => {
+    const logger = recordingLogger();
+    logToolCall(logger, {
+      tool: 'x'.repeat(10_000),
+      outcome: 'protocol_error',
+      durationMs: 1.23456,
+    });
+    expect(logger.lines[0]?.obj).toEqual({
+      tool: 'x'.repeat(128),
+      outcome: 'protocol_error',
+      durationMs: 1.23,
+    });
+  });
+
+  it('hashes session ids to a short stable prefix', () => {
+    expect(hashSessionId('abc')).toBe(hashSessionId('abc'));
+    expect(hashSessionId('abc')).toMatch(/^[0-9a-f]{16}$/);
+    expect(hashSessionId('abc')).not.toBe(hashSessionId('abd'));
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Tool-call instrumentation that lives in the server, not in the tools: metrics, a span and
+ * a log line for every `tools/call`, whatever the transport (stateless HTTP, 2025 sessions,
+ * stdio).
+ *
+ * How: `McpServer` installs one `tools/call` handler on its low-level `Server`
+ * (`server.server.setRequestHandler('tools/call', ...)`) when the first tool registers.
+ * `instrumentServer` wraps that handler as it is installed. The wrapper sees what the wire
+ * sees: a result (with `isError: true` for a tool that failed, threw, or got invalid input or
+ * produced invalid output: the SDK turns all of those into `isError` results) or a thrown
+ * JSON-RPC error (an unknown or disabled tool). No per-tool code, and the response body is
+ * never read, so SSE responses cost the same as JSON ones.
+ */
+import { context } from '@opentelemetry/api';
+import type { ToolOutcome } from './labels.js';
+import type { McpMetrics } from './metrics.js';
+import { endToolSpan, startToolSpan } from './otel/spans.js';
+import { requestIdOf } from './request-context.js';
+import { hashSessionId, logToolCall, type ToolCallLogger } from './tool-log.js';
+
+/** The parts of the SDK's `McpServer` this touches (an `McpServer` fits). */
+export interface InstrumentableServer {
+  registerTool(name: string, ...rest: never[]): unknown;
+  readonly server: {
+    setRequestHandler(method: string, ...rest: never[]): unknown;
+    getCapabilities(): { tools?: object | undefined };
+  };
+}
+
+export interface InstrumentServerOptions {
+  /** Writes one line per tool call (tool, outcome, duration, request id, session hash, principal). */
+  logger?: ToolCallLogger | undefined;
+  /** A span per tool call; a no-op until an OpenTelemetry SDK is registered. @default true */
+  tracing?: boolean;
+}
+
+/** The parts of the SDK's `ServerContext` read here. */
+interface ToolCallContext {
+  sessionId?: string | undefined;
+  mcpReq?: { id?: string | number | undefined } | undefined;
+  http?:
+    | {
+        authInfo?: { clientId?: string; extra?: Record<string, unknown> | undefined } | undefined;
+        req?: Request | undefined;
+      }
+    | undefined;
+}
+
+interface ToolCallRequest {
+  params?: { name?: unknown; _meta?: Record<string, unknown> | undefined } | undefined;
+}
+
+type Handler = (request: ToolCallRequest, ctx: ToolCallContext) => Promise<unknown>;
+
+function principalOf(ctx: ToolCallContext): string | undefined {
+  const auth = ctx.http?.authInfo;
+  const sub = auth?.extra?.sub;
+  return typeof sub === 'string' ? sub : auth?.clientId;
+}
+
+function errorCodeOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function timed(
+  handler: Handler,
+  metrics: Pick<McpMetrics, 'toolCall' | 'toolLabel'>,
+  options: InstrumentServerOptions,
+): Handler {
+  const { logger } = options;
+  const tracing = options.tracing ?? true;
+  return async (request, ctx) => {
+    const startedAt = performance.now();
+    const rawName = request?.params?.name;
+    const name = typeof rawName === 'string' ? rawName : '';
+    const label = metrics.toolLabel(name);
+    const sessionId = ctx?.sessionId || undefined;
+    const started = tracing
+      ? startToolSpan({
+          method: 'tools/call',
+          name,
+          nameLabel: label === 'other' ? undefined : label,
+          id: ctx?.mcpReq?.id,
+          sessionId,
+          meta: request?.params?._meta,
+        })
+      : undefined;
+    let outcome: ToolOutcome = 'protocol_error';
+    let failure: unknown;
+    try {
+      const result = started?.context
+        ? await context.with(started.context, handler, undefined, request, ctx)
+        : await handler(request, ctx);
+      outcome =
+        (result as { isError?: unknown } | undefined)?.isError === true ? 'tool_error' : 'ok';
+      return result;
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      const durationMs = performance.now() - startedAt;
+      metrics.toolCall({ tool: label, outcome, seconds: durationMs / 1000 });
+      if (started) endToolSpan(started.span, outcome === 'tool_error', failure);
+      if (logger) {
+        logToolCall(logger, {
+          tool: name,
+          outcome,
+          durationMs,
+          requestId: requestIdOf(ctx?.http?.req),
+          mcpRequestId: ctx?.mcpReq?.id,
+          sessionHash: sessionId && hashSessionId(sessionId),
+          principal: principalOf(ctx ?? {}),
+          errorCode: errorCodeOf(failure),
+        });
+      }
+    }
+  };
+}
+
+/**
+ * Instruments an `McpServer` before its tools register: call it right after `new McpServer`
+ * in the server factory (each instance, pooled or per session). Every registered tool name
+ * becomes a `tool` label value. Throws if tools were registered already, since their
+ * `tools/call` handler is then out of reach.
+ */
+export function instrumentServer<S extends InstrumentableServer>(
+  server: S,
+  metrics: Pick<McpMetrics, 'toolCall' | 'toolLabel' | 'declareTool'>,
+  options: InstrumentServerOptions = {},
+): S {
+  const inner = server.server;
+  if (inner.getCapabilities().tools !== undefined) {
+    throw new Error('instrumentServer: call it before the first registerTool');
+  }
+  const registerTool = server.registerTool;
+  server.registerTool = function (this: S, name: string, ...rest: never[]) {
+    metrics.declareTool(name);
+    return registerTool.call(this, name, ...rest);
+  };
+  const setRequestHandler = inner.setRequestHandler;
+  inner.setRequestHandler = function (this: typeof inner, method: string, ...rest: never[]) {
+    const args = rest as unknown[];
+    const last = args.length - 1;
+    if (method === 'tools/call' && typeof args[last] === 'function') {
+      args[last] = timed(args[last] as Handler, metrics, options);
+    }
+    return setRequestHandler.call(this, method, ...rest);
+  };
+  return server;
+}

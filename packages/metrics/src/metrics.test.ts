@@ -1,0 +1,295 @@
+import { describe, expect, it } from 'vitest';
+import { eraLabel, methodLabel, requestOutcome, statusClass } from './labels.js';
+import { createMetrics } from './metrics.js';
+import type { SessionStatsLike } from './sources.js';
+import { sample, scrape } from './test/scrape.js';
+
+const quiet = { processMetrics: false } as const;
+
+function finish(
+  metrics: ReturnType<typeof createMetrics>,
+  request: {
+    method: string | undefined;
+    status?: number;
+    era?: 'modern' | 'legacy';
+    parsed?: boolean;
+  },
+) {
+  metrics.requestFinished({
+    startedAt: metrics.requestStarted(),
+    status: request.status ?? 200,
+    method: request.method,
+    parsed: request.parsed ?? true,
+    era: request.era ?? 'modern',
+  });
+}
+
+describe('labels', () => {
+  it('keeps spec methods and collapses everything else to a fixed few values', () => {
+    expect(methodLabel('tools/call', true)).toBe('tools/call');
+    expect(methodLabel('server/discover', true)).toBe('server/discover');
+    expect(methodLabel('tools/call-me-maybe', true)).toBe('other');
+    expect(methodLabel(undefined, true)).toBe('response');
+    expect(methodLabel(undefined, false)).toBe('unknown');
+  });
+
+  it('names eras by year, from the message or else the protocol version header', () => {
+    expect(eraLabel('modern')).toBe('2026');
+    expect(eraLabel('legacy')).toBe('2025');
+    expect(eraLabel(undefined, '2026-07-28')).toBe('2026');
+    expect(eraLabel(undefined, '2025-06-18')).toBe('2025');
+    expect(eraLabel(undefined, 'zzzz')).toBe('unknown');
+    expect(eraLabel(undefined)).toBe('unknown');
+  });
+
+  it('derives the outcome and status class from the status', () => {
+    expect([200, 202, 400, 401, 429, 500, 503].map(requestOutcome)).toEqual([
+      'ok',
+      'ok',
+      'rejected',
+      'rejected',
+      'rejected',
+      'error',
+      'error',
+    ]);
+    expect([101, 204, 302, 404, 502].map(statusClass)).toEqual(['1xx', '2xx', '3xx', '4xx', '5xx']);
+  });
+});
+
+describe('createMetrics', () => {
+  it('counts requests by method, era and outcome, responses by class, and times them', async () => {
+    const metrics = createMetrics(quiet);
+    finish(metrics, { method: 'tools/call' });
+    finish(metrics, { method: 'tools/call' });
+    finish(metrics, { method: 'tools/list', era: 'legacy' });
+    finish(metrics, { method: 'tools/call', status: 500 });
+    finish(metrics, { method: undefined, parsed: false, status: 401 });
+    finish(metrics, { method: 'initialize', era: 'legacy' });
+    finish(metrics, { method: 'initialize', era: 'legacy', status: 503 });
+    const samples = await scrape(metrics.registry);
+
+    const requests = (method: string, era: string, outcome: string) =>
+      sample(samples, 'mcp_requests_total', { method, era, outcome });
+    expect(requests('tools/call', '2026', 'ok')).toBe(2);
+    expect(requests('tools/call', '2026', 'error')).toBe(1);
+    expect(requests('tools/list', '2025', 'ok')).toBe(1);
+    // A request refused before parsing still has an era (here: none given) and a method label.
+    expect(
+      sample(samples, 'mcp_requests_total', {
+        method: 'unknown',
+        era: '2026',
+        outcome: 'rejected',
+      }),
+    ).toBe(1);
+    expect(sample(samples, 'mcp_http_responses_total', { code_class: '2xx' })).toBe(4);
+    expect(sample(samples, 'mcp_http_responses_total', { code_class: '4xx' })).toBe(1);
+    expect(sample(samples, 'mcp_http_responses_total', { code_class: '5xx' })).toBe(2);
+    expect(sample(samples, 'mcp_http_responses_total', { code_class: '3xx' })).toBe(0);
+    expect(sample(samples, 'mcp_initialize_total', { outcome: 'ok' })).toBe(1);
+    expect(sample(samples, 'mcp_initialize_total', { outcome: 'error' })).toBe(1);
+    expect(sample(samples, 'mcp_initialize_total', { outcome: 'rejected' })).toBe(0);
+    expect(sample(samples, 'mcp_request_duration_seconds_count', { method: 'tools/call' })).toBe(3);
+    expect(
+      sample(samples, 'mcp_request_duration_seconds_bucket', { method: 'tools/call', le: '+Inf' }),
+    ).toBe(3);
+    expect(sample(samples, 'mcp_requests_in_flight')).toBe(0);
+  });
+
+  it('counts a request in flight until it finishes', async () => {
+    const metrics = createMetrics(quiet);
+    const startedAt = metrics.requestStarted();
+    expect(sample(await scrape(metrics.registry), 'mcp_requests_in_flight')).toBe(1);
+    metrics.requestFinished({ startedAt, status: 200, method: 'ping', parsed: true });
+    expect(sample(await scrape(metrics.registry), 'mcp_requests_in_flight')).toBe(0);
+  });
+
+  it('never makes a series from a name a client chose', async () => {
+    const metrics = createMetrics({ ...quiet, tools: ['search_tickets'] });
+    for (let i = 0; i < 50; i++) {
+      finish(metrics, { method: `made/up/${i}` });
+      metrics.toolCall({ tool: `tool_${i}`, outcome: 'protocol_error', seconds: 0.001 });
+    }
+    const samples = await scrape(metrics.registry);
+    const keys = [...samples.keys()];
+    expect(keys.filter((key) => /="made\/up|tool="tool_/.test(key))).toEqual([]);
+    expect(
+      sample(samples, 'mcp_requests_total', { method: 'other', era: '2026', outcome: 'ok' }),
+    ).toBe(50);
+    expect(
+      sample(samples, 'mcp_tool_calls_total', { tool: 'other', outcome: 'protocol_error' }),
+    ).toBe(50);
+  });
+
+  it('exports declared tools at zero before their first call, and times calls in buckets', async () => {
+    const metrics = createMetrics({ ...quiet, tools: ['search_tickets', 'generate_report'] });
+    let samples = await scrape(metrics.registry);
+    for (const outcome of ['ok', 'tool_error', 'protocol_error']) {
+      expect(sample(samples, 'mcp_tool_calls_total', { tool: 'generate_report', outcome })).toBe(0);
+    }
+    expect(
+      sample(samples, 'mcp_tool_call_duration_seconds_count', { tool: 'generate_report' }),
+    ).toBe(0);
+
+    metrics.toolCall({ tool: 'generate_report', outcome: 'ok', seconds: 0.004 });
+    metrics.toolCall({ tool: 'generate_report', outcome: 'ok', seconds: 0.3 });
+    metrics.toolCall({ tool: 'generate_report', outcome: 'tool_error', seconds: 7 });
+    samples = await scrape(metrics.registry);
+    const bucket = (le: string) =>
+      sample(samples, 'mcp_tool_call_duration_seconds_bucket', { tool: 'generate_report', le });
+    expect([
+      bucket('0.005'),
+      bucket('0.25'),
+      bucket('0.5'),
+      bucket('5'),
+      bucket('10'),
+      bucket('30'),
+    ]).toEqual([1, 1, 2, 2, 3, 3]);
+    expect(bucket('+Inf')).toBe(3);
+    expect(
+      sample(samples, 'mcp_tool_call_duration_seconds_sum', { tool: 'generate_report' }),
+    ).toBeCloseTo(7.304);
+    expect(
+      sample(samples, 'mcp_tool_calls_total', { tool: 'generate_report', outcome: 'ok' }),
+    ).toBe(2);
+    expect(
+      sample(samples, 'mcp_tool_calls_total', { tool: 'generate_report', outcome: 'tool_error' }),
+    ).toBe(1);
+  });
+
+  it('counts auth failures, rate-limit refusals and Redis errors from closed lists', async () => {
+    const metrics = createMetrics(quiet);
+    metrics.authFailure('missing');
+    metrics.authFailure('insufficient_scope');
+    metrics.authFailure('something else' as never);
+    metrics.rateLimited('tool');
+    metrics.rateLimited('global');
+    metrics.rateLimited('global');
+    metrics.redisError('sessions');
+    metrics.redisError('my-cache' as never);
+    const samples = await scrape(metrics.registry);
+    expect(sample(samples, 'mcp_auth_failures_total', { reason: 'missing' })).toBe(1);
+    expect(sample(samples, 'mcp_auth_failures_total', { reason: 'insufficient_scope' })).toBe(1);
+    expect(sample(samples, 'mcp_auth_failures_total', { reason: 'other' })).toBe(1);
+    expect(sample(samples, 'mcp_auth_failures_total', { reason: 'invalid' })).toBe(0);
+    expect(sample(samples, 'mcp_rate_limited_total', { limit: 'global' })).toBe(2);
+    expect(sample(samples, 'mcp_rate_limited_total', { limit: 'tool' })).toBe(1);
+    expect(sample(samples, 'mcp_redis_errors_total', { component: 'sessions' })).toBe(1);
+    expect(sample(samples, 'mcp_redis_errors_total', { component: 'other' })).toBe(1);
+  });
+
+  it('includes the Node.js process metrics unless asked not to', async () => {
+    const withProcess = await scrape(createMetrics().registry);
+    expect(withProcess.has('process_cpu_seconds_total')).toBe(true);
+    expect(withProcess.has('nodejs_eventloop_lag_p99_seconds')).toBe(true);
+    const without = await scrape(createMetrics(quiet).registry);
+    expect(without.has('process_cpu_seconds_total')).toBe(false);
+  });
+
+  it('gives each call its own registry, so two apps in one process do not collide', async () => {
+    const a = createMetrics(quiet);
+    const b = createMetrics(quiet);
+    a.rateLimited('global');
+    expect(sample(await scrape(b.registry), 'mcp_rate_limited_total', { limit: 'global' })).toBe(0);
+  });
+});
+
+describe('watched sources', () => {
+  function sessionStats(overrides: Partial<SessionStatsLike> = {}): SessionStatsLike {
+    return {
+      active: 0,
+      live: 0,
+      inUse: 0,
+      created: 0,
+      adopted: 0,
+      woken: 0,
+      dormant: 0,
+      evicted: 0,
+      expired: 0,
+      deleted: 0,
+      closed: 0,
+      gone: 0,
+      refused: 0,
+      ownerMismatch: 0,
+      ...overrides,
+    };
+  }
+
+  it('reads session stats only when scraped, as gauges and monotonic counters', async () => {
+    const metrics = createMetrics(quiet);
+    let reads = 0;
+    let stats = sessionStats({ active: 3, live: 2, inUse: 1, created: 5, evicted: 1, expired: 1 });
+    const registry = {
+      get stats() {
+        reads++;
+        return stats;
+      },
+    };
+    const unwatch = metrics.watchSessions(registry, { max: 10 });
+    expect(reads).toBe(0);
+
+    let samples = await scrape(metrics.registry);
+    expect(reads).toBeGreaterThan(0);
+    expect(sample(samples, 'mcp_sessions_active')).toBe(3);
+    expect(sample(samples, 'mcp_sessions_live')).toBe(2);
+    expect(sample(samples, 'mcp_sessions_in_use')).toBe(1);
+    expect(sample(samples, 'mcp_sessions_max')).toBe(10);
+    expect(sample(samples, 'mcp_sessions_created_total')).toBe(5);
+    expect(sample(samples, 'mcp_sessions_ended_total', { reason: 'evicted' })).toBe(1);
+    expect(sample(samples, 'mcp_sessions_ended_total', { reason: 'expired' })).toBe(1);
+    expect(sample(samples, 'mcp_sessions_ended_total', { reason: 'deleted' })).toBe(0);
+
+    stats = sessionStats({ active: 1, created: 7, evicted: 3, expired: 1, refused: 2, woken: 4 });
+    samples = await scrape(metrics.registry);
+    expect(sample(samples, 'mcp_sessions_active')).toBe(1);
+    expect(sample(samples, 'mcp_sessions_created_total')).toBe(7);
+    expect(sample(samples, 'mcp_sessions_ended_total', { reason: 'evicted' })).toBe(3);
+    expect(sample(samples, 'mcp_sessions_refused_total')).toBe(2);
+    expect(sample(samples, 'mcp_sessions_lifecycle_total', { event: 'woken' })).toBe(4);
+
+    // Unwatched: gauges drop to 0, counters keep what they counted (counters never go down).
+    unwatch();
+    samples = await scrape(metrics.registry);
+    expect(sample(samples, 'mcp_sessions_active')).toBe(0);
+    expect(sample(samples, 'mcp_sessions_max')).toBe(0);
+    expect(sample(samples, 'mcp_sessions_created_total')).toBe(7);
+
+    // Watched again, and a second registry: each counts on from where it was.
+    metrics.watchSessions(registry);
+    metrics.watchSessions({ stats: sessionStats({ created: 2 }) });
+    samples = await scrape(metrics.registry);
+    expect(sample(samples, 'mcp_sessions_created_total')).toBe(9);
+    stats = sessionStats({ created: 8 });
+    samples = await scrape(metrics.registry);
+    expect(sample(samples, 'mcp_sessions_created_total')).toBe(10);
+  });
+
+  it("adds the rate limiter's Redis fallbacks to the Redis errors, and shows it degraded", async () => {
+    const metrics = createMetrics(quiet);
+    const limiter = { stats: { redisErrors: 0, degraded: false } };
+    metrics.watchRateLimiter(limiter);
+    metrics.redisError('sessions');
+    let samples = await scrape(metrics.registry);
+    expect(sample(samples, 'mcp_redis_errors_total', { component: 'rate_limit' })).toBe(0);
+    expect(sample(samples, 'mcp_rate_limit_degraded')).toBe(0);
+
+    limiter.stats = { redisErrors: 4, degraded: true };
+    samples = await scrape(metrics.registry);
+    expect(sample(samples, 'mcp_redis_errors_total', { component: 'rate_limit' })).toBe(4);
+    expect(sample(samples, 'mcp_redis_errors_total', { component: 'sessions' })).toBe(1);
+    expect(sample(samples, 'mcp_rate_limit_degraded')).toBe(1);
+  });
+
+  it('exports readiness as 1 or 0, a failing check counting as not ready', async () => {
+    const metrics = createMetrics(quiet);
+    let ready = true;
+    metrics.watchReadiness(async () => ready);
+    expect(sample(await scrape(metrics.registry), 'mcp_ready')).toBe(1);
+    ready = false;
+    expect(sample(await scrape(metrics.registry), 'mcp_ready')).toBe(0);
+    ready = true;
+    metrics.watchReadiness(() => {
+      throw new Error('redis down');
+    });
+    expect(sample(await scrape(metrics.registry), 'mcp_ready')).toBe(0);
+  });
+});
