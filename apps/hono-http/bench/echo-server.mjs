@@ -4,8 +4,9 @@ import { z } from 'zod';
 
 const inputSchema = z.object({ text: z.string() }); // built once, as the example server does
 
-export function createEchoServer() {
+export function createEchoServer(decorate) {
   const server = new McpServer({ name: 'bench-echo', version: '1.0.0' });
+  decorate?.(server);
   server.registerTool(
     'echo',
     { description: 'Echo the text back', inputSchema },

@@ -28,6 +28,8 @@ import {
   securityHeaders,
 } from '@mcp-runway/http/hono';
 import type { Logger } from '@mcp-runway/logging';
+import type { McpMetrics } from '@mcp-runway/metrics';
+import { mcpMetrics, mcpTracing } from '@mcp-runway/metrics/hono';
 import { clientKey } from '@mcp-runway/rate-limit';
 import { rateLimit } from '@mcp-runway/rate-limit/hono';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
@@ -46,6 +48,8 @@ export interface AppOptions {
   drain: Drain;
   /** Authentication and rate limits (step 3). Without it the endpoint is open and unlimited. */
   security?: Security;
+  /** Metrics and traces (step 5). */
+  metrics?: McpMetrics;
   readinessChecks?: readonly ReadinessCheck[];
 }
 
@@ -55,6 +59,7 @@ export function createApp({
   mcp,
   drain,
   security,
+  metrics,
   readinessChecks = [],
 }: AppOptions): Hono<AppEnv> {
   // On loopback the allowlists default to localhost; elsewhere config requires ALLOWED_HOSTS.
@@ -77,6 +82,9 @@ export function createApp({
 
   // 1. Request id and the access log line (outermost, so it sees every outcome).
   app.use(requestContext(logger));
+  //    ...and the MCP endpoint's metrics: duration, method, era, outcome, auth and rate-limit
+  //    refusals (mounted early, so it sees every refusal).
+  if (metrics) app.use(config.MCP_PATH, mcpMetrics<AppEnv>(metrics));
   // 2. Security headers on every response, errors included.
   app.use(securityHeaders());
   // 3. CORS: answer preflights, add allow/expose headers for allowed browser origins.
@@ -104,6 +112,8 @@ export function createApp({
     drainGuard(drain),
     auth ? authenticate(auth.authenticator) : pass,
     mcpPost({ maxBodyBytes: config.BODY_LIMIT }),
+    // The request's trace span, a child of the caller's traceparent (free unless tracing is on).
+    metrics ? mcpTracing<AppEnv>(metrics) : pass,
     auth ? requireToolScopes(toolPolicies, auth.challenge) : pass,
     security
       ? rateLimit<AppEnv>({

@@ -58,6 +58,14 @@ export const configSchema = baseConfigSchema
     REDIS_URL: z.url().optional(),
     /** Proxies in front of the app whose X-Forwarded-For to trust: a hop count or addresses/CIDRs. */
     TRUST_PROXY: z.string().optional(),
+
+    // --- Observability (step 5) ---
+    /** Prometheus metrics on their own listener, never on the MCP port. 0 picks a free port. */
+    METRICS_PORT: port(9464),
+    /** Loopback by default; 0.0.0.0 in a container so Prometheus can reach the pod. */
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    /** When set, scrapes must send `Authorization: Bearer <token>`. */
+    METRICS_TOKEN: secret(z.string().min(16).optional()),
   })
   .superRefine((config, ctx) => {
     const problem = (path: string, message: string) =>

@@ -9,10 +9,12 @@ import type { Server } from 'node:http';
  */
 import { serve } from '@hono/node-server';
 import { loadConfigOrExit, logFormatFor, redactConfig } from '@mcp-runway/config';
-import { createServerFactory } from '@mcp-runway/example-server';
+import { createServerFactory, tools } from '@mcp-runway/example-server';
 import { createDrain, pooledServerFactory } from '@mcp-runway/http';
 import { installGracefulShutdown, trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
+import { createMetrics, instrumentServer, serveMetrics } from '@mcp-runway/metrics';
+import { startTracing } from '@mcp-runway/metrics/otel';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { createApp } from './app.js';
 import { configSchema } from './config.js';
@@ -31,19 +33,36 @@ const logger = createLogger({
 // 3. Security: the authenticator (AUTH_MODE) and the rate limiter (in memory, or Redis).
 const security = await createSecurity(config, logger);
 
-// 4. The MCP server: the shared example, behind the SDK's stateless handler for both eras.
-//    2026-07-28 requests reuse pooled server instances instead of building one each time.
-const mcp = createMcpHandler(
-  pooledServerFactory(createServerFactory({ logger, reportStepMs: config.REPORT_STEP_MS })),
-  { legacy: 'stateless' },
-);
+// 4. Observability: traces (only when OTEL_EXPORTER_OTLP_ENDPOINT is set) and metrics.
+const tracing = await startTracing({ logger, serviceName: 'mcp-runway-http' });
+const metrics = createMetrics({ tools: tools.map((tool) => tool.name) });
+metrics.watchRateLimiter(security.limiter);
 
-// 5. The HTTP pipeline (see app.ts): request id, headers, CORS, Host/Origin, probes,
+// 5. The MCP server: the shared example, behind the SDK's stateless handler for both eras.
+//    Every server is instrumented before its tools register (tool calls timed and counted);
+//    2026-07-28 requests reuse pooled server instances instead of building one each time.
+const factory = createServerFactory({
+  logger,
+  reportStepMs: config.REPORT_STEP_MS,
+  decorate: (server) => instrumentServer(server, metrics, { logger }),
+});
+const mcp = createMcpHandler(pooledServerFactory(factory), { legacy: 'stateless' });
+
+// 6. The HTTP pipeline (see app.ts): request id, headers, CORS, Host/Origin, probes,
 //    then on the MCP endpoint: drain, auth, body checks, scopes, rate limit.
 const drain = createDrain();
-const app = createApp({ config, logger, mcp, drain, security });
+const app = createApp({ config, logger, mcp, drain, security, metrics });
+metrics.watchReadiness(() => !drain.draining);
 
-// 6. Listen.
+// 7. Listen: /metrics first, on its own port (METRICS_PORT), never on the MCP one; then MCP.
+const metricsServer = await serveMetrics({
+  registry: metrics.registry,
+  port: config.METRICS_PORT,
+  host: config.METRICS_HOST,
+  token: config.METRICS_TOKEN,
+  logger,
+});
+logger.info({ url: metricsServer.url }, 'metrics listening');
 const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (address) => {
   logger.info(
     { address, mcpPath: config.MCP_PATH, config: redactConfig(configSchema, config) },
@@ -52,7 +71,7 @@ const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.POR
 }) as Server;
 trackInFlight(server, drain);
 
-// 7. Graceful shutdown: readiness 503 at once, in-flight calls finish, then exit 0.
+// 8. Graceful shutdown: readiness 503 at once, in-flight calls finish, then exit 0.
 installGracefulShutdown({
   server,
   drain,
@@ -61,5 +80,7 @@ installGracefulShutdown({
   onClosed: async () => {
     await mcp.close();
     await security.close();
+    await metricsServer.close();
+    await tracing.shutdown();
   },
 });

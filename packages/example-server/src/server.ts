@@ -30,6 +30,11 @@ export interface ExampleServerOptions {
   logger?: ServerLogger;
   /** @default 250 */
   reportStepMs?: number;
+  /**
+   * Called with each new McpServer before anything registers on it: where an app attaches
+   * instrumentation (`instrumentServer` from @mcp-runway/metrics) without touching the tools.
+   */
+  decorate?: (server: McpServer) => void;
 }
 
 const silent: ServerLogger = { info() {}, warn() {}, error() {} };
@@ -51,6 +56,7 @@ export function createServerFactory(options: ExampleServerOptions = {}): () => M
   };
   return () => {
     const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
+    options.decorate?.(server);
     for (const tool of tools) tool.register(server, deps);
     registerResources(server, deps);
     registerPrompts(server, deps);

@@ -4,7 +4,7 @@ import { createMcpHandler } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
 import { announce, createEchoServer } from '../echo-server.mjs';
 
-const mcp = createMcpHandler(createEchoServer);
+const mcp = createMcpHandler(() => createEchoServer());
 const app = new Hono();
 app.post('/mcp', (c) => mcp.fetch(c.req.raw));
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => announce(server));

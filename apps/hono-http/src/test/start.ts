@@ -3,10 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '@mcp-runway/config';
-import { createServerFactory } from '@mcp-runway/example-server';
+import { createServerFactory, tools } from '@mcp-runway/example-server';
 import { createDrain, type Drain, pooledServerFactory } from '@mcp-runway/http';
 import { trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
+import {
+  createMetrics,
+  instrumentServer,
+  type McpMetrics,
+  serveMetrics,
+} from '@mcp-runway/metrics';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { createApp } from '../app.js';
 import { type Config, configSchema } from '../config.js';
@@ -18,6 +24,9 @@ export interface RunningApp {
   drain: Drain;
   config: Config;
   security: Security;
+  metrics: McpMetrics;
+  /** The private metrics listener's URL (`/metrics`). */
+  metricsUrl: string;
   /** Every log line the app wrote, as text (JSON lines). */
   logs(): string;
   close(): Promise<void>;
@@ -61,11 +70,24 @@ export async function startApp(
   });
   const logger = createLogger({ name: 'hono-http-test', level: config.LOG_LEVEL, destination });
   const security = await createSecurity(config, logger);
+  const metrics = createMetrics({ tools: tools.map((tool) => tool.name) });
+  metrics.watchRateLimiter(security.limiter);
   const mcp = createMcpHandler(
-    pooledServerFactory(createServerFactory({ logger, reportStepMs: config.REPORT_STEP_MS })),
+    pooledServerFactory(
+      createServerFactory({
+        logger,
+        reportStepMs: config.REPORT_STEP_MS,
+        decorate: (server) => instrumentServer(server, metrics, { logger }),
+      }),
+    ),
   );
   const drain = createDrain();
-  const app = createApp({ config, logger, mcp, drain, security });
+  const app = createApp({ config, logger, mcp, drain, security, metrics });
+  const metricsServer = await serveMetrics({
+    registry: metrics.registry,
+    port: 0,
+    token: config.METRICS_TOKEN,
+  });
   handle = (request, env) => app.fetch(request, env as never);
   trackInFlight(server, drain);
   return {
@@ -74,12 +96,15 @@ export async function startApp(
     drain,
     config,
     security,
+    metrics,
+    metricsUrl: metricsServer.url,
     logs: () => lines.join(''),
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await mcp.close();
       await security.close();
+      await metricsServer.close();
     },
   };
 }

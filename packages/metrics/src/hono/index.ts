@@ -49,7 +49,7 @@ export interface McpMetricsOptions {
  * auth failures and rate-limit refusals (from the error the pipeline threw), and the request
  * id for tool-call log lines. Mount it on the MCP path, after `requestContext`.
  */
-export function mcpMetrics(
+function recordMcpRequests(
   metrics: McpMetrics,
   options: McpMetricsOptions = {},
 ): MiddlewareHandler<McpMetricsEnv> {
@@ -86,7 +86,7 @@ export function mcpMetrics(
  * context or the `traceparent` header. Mount it after `mcpPost`. A no-op until an
  * OpenTelemetry SDK is registered (`startTracing()`).
  */
-export function mcpTracing(
+function traceMcpRequests(
   metrics: Pick<McpMetrics, 'toolLabel'>,
 ): MiddlewareHandler<McpMetricsEnv> {
   return async (c, next) => {
@@ -140,4 +140,26 @@ export function metricsEndpoint(
     const answer = await metricsAnswer(options.registry, check(c.req.header('authorization')));
     return c.body(answer.body, answer.status, answer.headers);
   };
+}
+
+// Hono's Env is invariant, so an app whose variables include these (`PipelineEnv` does) could
+// not pass handlers typed for `McpMetricsEnv` to its own `use()`. The handlers only read `mcp`
+// and `requestId`, so any such env may take them.
+
+/**
+ * Times each request to the MCP endpoint and records its method, era, status and outcome,
+ * auth failures and rate-limit refusals. Mount it on the MCP path, after `requestContext`.
+ */
+export function mcpMetrics<E extends McpMetricsEnv = McpMetricsEnv>(
+  metrics: McpMetrics,
+  options: McpMetricsOptions = {},
+): MiddlewareHandler<E> {
+  return recordMcpRequests(metrics, options) as unknown as MiddlewareHandler<E>;
+}
+
+/** The request's span, a child of the caller's trace context. Mount it after `mcpPost`. */
+export function mcpTracing<E extends McpMetricsEnv = McpMetricsEnv>(
+  metrics: McpMetrics,
+): MiddlewareHandler<E> {
+  return traceMcpRequests(metrics) as unknown as MiddlewareHandler<E>;
 }

@@ -1,0 +1,132 @@
+/**
+ * Step 5 against a running app: drive it with the SDK client through successful calls, a
+ * failing tool, an auth failure and a rate-limited call, then scrape its private metrics
+ * listener and check every counter and histogram moved by what was done.
+ */
+import { readFileSync } from 'node:fs';
+import { hashApiKey, mintApiKey } from '@mcp-runway/auth';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningApp, startApp } from './test/start.js';
+
+const key = mintApiKey();
+let app: RunningApp;
+beforeAll(async () => {
+  app = await startApp({
+    AUTH_MODE: 'apikey',
+    API_KEYS: `observer:tickets:write:${hashApiKey(key)}`,
+    RATE_LIMIT_POINTS: '9',
+    RATE_LIMIT_DURATION_S: '60',
+  });
+});
+afterAll(() => app.close());
+
+/** Parses the Prometheus text format into `name{labels}` -> value. */
+async function scrape(): Promise<Map<string, number>> {
+  const text = await (await fetch(app.metricsUrl)).text();
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (match?.[1] && match[2]) samples.set(match[1], Number(match[2]));
+  }
+  return samples;
+}
+
+function delta(before: Map<string, number>, after: Map<string, number>, sample: string): number {
+  return (after.get(sample) ?? 0) - (before.get(sample) ?? 0);
+}
+
+describe('metrics of a running app', () => {
+  let before: Map<string, number>;
+  let after: Map<string, number>;
+  beforeAll(async () => {
+    before = await scrape();
+    const client = new Client({ name: 'observer', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(app.mcpUrl, {
+        requestInit: { headers: { authorization: `Bearer ${key}` } },
+      }),
+    );
+    await client.callTool({ name: 'search_tickets', arguments: { text: 'proxy' } });
+    await client.callTool({ name: 'search_tickets', arguments: {} });
+    await client.callTool({ name: 'assign_ticket', arguments: { id: 'T-404', assignee: 'ana' } });
+    // A caller with a wrong key, refused with 401.
+    const refused = new Client({ name: 'intruder', version: '1.0.0' });
+    await expect(
+      refused.connect(
+        new StreamableHTTPClientTransport(app.mcpUrl, {
+          requestInit: { headers: { authorization: `Bearer ${mintApiKey()}` } },
+        }),
+      ),
+    ).rejects.toThrow();
+    // The expensive report (cost 5) no longer fits in what is left of 9 points.
+    await client.callTool({ name: 'generate_report', arguments: {} }).catch(() => undefined);
+    await client.close().catch(() => undefined);
+    after = await scrape();
+  });
+
+  it('counts tool calls by tool and outcome, and times them', () => {
+    expect(delta(before, after, 'mcp_tool_calls_total{tool="search_tickets",outcome="ok"}')).toBe(
+      2,
+    );
+    expect(
+      delta(before, after, 'mcp_tool_calls_total{tool="assign_ticket",outcome="tool_error"}'),
+    ).toBe(1);
+    expect(
+      delta(before, after, 'mcp_tool_call_duration_seconds_count{tool="search_tickets"}'),
+    ).toBe(2);
+  });
+
+  it('counts the auth failure and the rate-limited call', () => {
+    expect(
+      delta(before, after, 'mcp_auth_failures_total{reason="invalid"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(delta(before, after, 'mcp_rate_limited_total{limit="global"}')).toBe(1);
+    expect(
+      delta(before, after, 'mcp_http_responses_total{code_class="4xx"}'),
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it('counts requests by method, era and outcome, and leaves nothing in flight', () => {
+    expect(
+      delta(before, after, 'mcp_requests_total{method="tools/call",era="2025",outcome="ok"}'),
+    ).toBe(3);
+    expect(after.get('mcp_requests_in_flight')).toBe(0);
+    expect(after.get('mcp_ready')).toBe(1);
+  });
+
+  it('logs one line per tool call, with its outcome and no secret', () => {
+    const lines = app
+      .logs()
+      .split('\n')
+      .filter(
+        (line) => line.includes('"tool":"assign_ticket"') && !line.includes('"msg":"request"'),
+      );
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(app.logs()).not.toContain(key);
+  });
+
+  it('exports every metric the dashboard and the alert rules query', async () => {
+    const exported = new Set(
+      [...(await scrape()).keys()].map((sample) => sample.replace(/\{.*$/, '')),
+    );
+    const infra = new URL('../../../infra/observability/', import.meta.url);
+    const queries =
+      readFileSync(new URL('alerts.yml', infra), 'utf8') +
+      readFileSync(new URL('grafana/mcp-runway.json', infra), 'utf8');
+    const referenced = new Set(queries.match(/\b(?:mcp|process|nodejs)_[a-z0-9_]+/g) ?? []);
+    expect(referenced.size).toBeGreaterThan(10);
+    for (const name of referenced) {
+      // A histogram is exported as its _bucket, _sum and _count series.
+      expect(exported.has(name) || exported.has(`${name}_bucket`), name).toBe(true);
+    }
+  });
+});
+
+describe('the public listener', () => {
+  it('does not serve /metrics', async () => {
+    const response = await fetch(`${app.url}/metrics`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('mcp_requests_total');
+  });
+});
