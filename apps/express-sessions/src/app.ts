@@ -29,6 +29,8 @@ import {
   securityHeaders,
 } from '@mcp-runway/http/express';
 import type { Logger } from '@mcp-runway/logging';
+import type { McpMetrics } from '@mcp-runway/metrics';
+import { mcpMetrics } from '@mcp-runway/metrics/express';
 import { clientKey } from '@mcp-runway/rate-limit';
 import { rateLimit } from '@mcp-runway/rate-limit/express';
 import type { SessionRegistry } from '@mcp-runway/sessions';
@@ -55,6 +57,8 @@ export interface AppOptions {
   drain: Drain;
   /** Authentication and rate limits (step 3). Without it the endpoint is open and unlimited. */
   security?: Security;
+  /** Metrics (step 5). */
+  metrics?: McpMetrics;
   readinessChecks?: readonly ReadinessCheck[];
 }
 
@@ -65,6 +69,7 @@ export function createApp({
   sessions,
   drain,
   security,
+  metrics,
   readinessChecks = [],
 }: AppOptions): Express {
   // On loopback the allowlists default to localhost; elsewhere config requires ALLOWED_HOSTS.
@@ -81,6 +86,8 @@ export function createApp({
 
   // 1. Request id and the access log line (first, so it sees every outcome).
   app.use(requestContext<AppLocals>(logger));
+  //    ...and the MCP endpoint's metrics (method, era, outcome, auth and rate-limit refusals).
+  if (metrics) app.use(config.MCP_PATH, mcpMetrics(metrics));
   // 2. Security headers on every response, errors included.
   app.use(securityHeaders());
   // 3. CORS: answer preflights, add allow/expose headers for allowed browser origins.

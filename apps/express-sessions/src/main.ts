@@ -8,11 +8,13 @@
  */
 import { createServer } from 'node:http';
 import { loadConfigOrExit, logFormatFor, redactConfig } from '@mcp-runway/config';
-import { createServerFactory } from '@mcp-runway/example-server';
+import { createServerFactory, tools } from '@mcp-runway/example-server';
 import { createSecurity } from '@mcp-runway/hono-http/security';
 import { createDrain, pooledServerFactory } from '@mcp-runway/http';
 import { installGracefulShutdown, trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
+import { createMetrics, instrumentServer, serveMetrics } from '@mcp-runway/metrics';
+import { startTracing } from '@mcp-runway/metrics/otel';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { createApp } from './app.js';
 import { configSchema } from './config.js';
@@ -33,7 +35,14 @@ const security = await createSecurity(config, logger);
 
 // 4. The MCP server, defined once and served two ways. Both lanes build servers from the same
 //    factory, so they share one ticket store.
-const factory = createServerFactory({ logger, reportStepMs: config.REPORT_STEP_MS });
+//    Every server is instrumented before its tools register (step 5: tool calls timed and counted).
+const tracing = await startTracing({ logger, serviceName: 'mcp-runway-express-sessions' });
+const metrics = createMetrics({ tools: tools.map((tool) => tool.name) });
+const factory = createServerFactory({
+  logger,
+  reportStepMs: config.REPORT_STEP_MS,
+  decorate: (server) => instrumentServer(server, metrics, { logger }),
+});
 //    2026-07-28: stateless, on pooled server instances; 2025 traffic never reaches it.
 const modern = createMcpHandler(pooledServerFactory(factory), { legacy: 'reject' });
 //    2025-11-25: a bounded registry of sessions (in memory, or in Redis with REDIS_URL).
@@ -42,7 +51,26 @@ const sessions = await createSessions(config, logger, factory);
 // 5. The HTTP pipeline (see app.ts): request id, headers, CORS, Host/Origin, probes, then on
 //    the MCP endpoint: drain, auth, body checks, scopes, rate limit, and the lane split.
 const drain = createDrain();
-const app = createApp({ config, logger, modern, sessions: sessions.registry, drain, security });
+const app = createApp({
+  config,
+  logger,
+  modern,
+  sessions: sessions.registry,
+  drain,
+  security,
+  metrics,
+});
+metrics.watchSessions(sessions.registry, { max: config.SESSION_MAX });
+metrics.watchRateLimiter(security.limiter);
+metrics.watchReadiness(() => !drain.draining);
+const metricsServer = await serveMetrics({
+  registry: metrics.registry,
+  port: config.METRICS_PORT,
+  host: config.METRICS_HOST,
+  token: config.METRICS_TOKEN,
+  logger,
+});
+logger.info({ url: metricsServer.url }, 'metrics listening');
 
 // 6. Listen: Express is the request listener of a plain Node HTTP server.
 const server = createServer(app);
@@ -70,5 +98,7 @@ installGracefulShutdown({
   onClosed: async () => {
     await modern.close();
     await security.close();
+    await metricsServer.close();
+    await tracing.shutdown();
   },
 });

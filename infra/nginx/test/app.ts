@@ -52,6 +52,7 @@ export async function startInstance(
     throw new Error(`${APP_ENTRY} is missing: build the app (pnpm turbo run build) first`);
   const child = start(process.execPath, [APP_ENTRY], {
     PORT: '0',
+    METRICS_PORT: '0',
     HOST: '127.0.0.1',
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',

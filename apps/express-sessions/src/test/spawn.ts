@@ -16,7 +16,14 @@ export interface SpawnedApp {
  */
 export async function spawnApp(env: Record<string, string> = {}): Promise<SpawnedApp> {
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      METRICS_PORT: '0',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -56,7 +63,9 @@ export async function spawnApp(env: Record<string, string> = {}): Promise<Spawne
 export function runToExit(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [entry], { env: { ...process.env, PORT: '0', ...env } });
+  const child = spawn(process.execPath, [entry], {
+    env: { ...process.env, PORT: '0', METRICS_PORT: '0', ...env },
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;

@@ -13,7 +13,14 @@ export interface SpawnedApp {
 /** Runs the built app as its own process (as in production) and waits for its "listening" line. */
 export async function spawnApp(env: Record<string, string> = {}): Promise<SpawnedApp> {
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, PORT: '0', METRICS_PORT: '0', LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      METRICS_PORT: '0',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,0 +1,50 @@
+/**
+ * Step 5 on the session lane: the built app's private metrics listener reports the 2025
+ * sessions it holds, the tool calls they make, and how sessions end.
+ */
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SpawnedApp, spawnApp } from './test/spawn.js';
+
+let app: SpawnedApp;
+let metricsUrl: string;
+beforeAll(async () => {
+  app = await spawnApp();
+  const line = app.logs().find((entry) => entry.msg === 'metrics listening') as
+    | { url?: string }
+    | undefined;
+  metricsUrl = line?.url ?? '';
+});
+afterAll(async () => {
+  app.child.kill('SIGTERM');
+  await app.exited;
+});
+
+async function sample(name: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  const line = text.split('\n').find((entry) => entry.startsWith(`${name} `));
+  return Number(line?.split(' ')[1] ?? 0);
+}
+
+describe('session metrics', () => {
+  it('serves metrics on their own listener, not on the MCP port', async () => {
+    expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect(new URL(metricsUrl).port).not.toBe(new URL(app.url).port);
+    expect((await fetch(`${app.url}/metrics`)).status).toBe(404);
+  });
+
+  it('counts sessions while they live and tool calls made in them', async () => {
+    const createdBefore = await sample('mcp_sessions_created_total');
+    const client = new Client({ name: 'observer', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(new URL('/mcp', app.url));
+    await client.connect(transport);
+    await client.callTool({ name: 'search_tickets', arguments: {} });
+    expect(await sample('mcp_sessions_active')).toBe(1);
+    expect((await sample('mcp_sessions_created_total')) - createdBefore).toBe(1);
+    expect(await sample('mcp_sessions_max')).toBe(10_000);
+    expect(await sample('mcp_tool_calls_total{tool="search_tickets",outcome="ok"}')).toBe(1);
+    await transport.terminateSession();
+    await client.close();
+    expect(await sample('mcp_sessions_active')).toBe(0);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * Express adapter, the sibling of `../hono`: times each request to the MCP endpoint and records
+ * its method, era, status and outcome when the exchange closes (an SSE stream: when it ends).
+ * Express hands errors to the error handler, not back up the chain, so refusals are read from
+ * the response: a `WWW-Authenticate` challenge on a 401/403 is an auth failure, a 429 a
+ * rate-limit refusal.
+ */
+import type { RequestHandler } from 'express';
+import { authFailureReason } from '../classify.js';
+import type { McpFacts } from '../hono/index.js';
+import type { McpMetrics } from '../metrics.js';
+
+export function mcpMetrics(metrics: McpMetrics): RequestHandler {
+  return (req, res, next) => {
+    const startedAt = metrics.requestStarted();
+    res.once('close', () => {
+      const status = res.statusCode;
+      const challenge = res.getHeader('www-authenticate');
+      if ((status === 401 || status === 403) && typeof challenge === 'string') {
+        const reason = authFailureReason({ headers: { 'WWW-Authenticate': challenge } });
+        if (reason) metrics.authFailure(reason);
+      } else if (status === 429) {
+        metrics.rateLimited('global');
+      }
+      const mcp = res.locals.mcp as McpFacts | undefined;
+      metrics.requestFinished({
+        startedAt,
+        status,
+        method: mcp ? mcp.method : req.get('mcp-method'),
+        parsed: mcp !== undefined,
+        era: mcp?.era,
+        protocolVersion: mcp ? undefined : req.get('mcp-protocol-version'),
+      });
+    });
+    next();
+  };
+}
