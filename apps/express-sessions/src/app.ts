@@ -30,7 +30,7 @@ import {
 } from '@mcp-runway/http/express';
 import type { Logger } from '@mcp-runway/logging';
 import type { McpMetrics } from '@mcp-runway/metrics';
-import { mcpMetrics } from '@mcp-runway/metrics/express';
+import { mcpMetrics, mcpTracing } from '@mcp-runway/metrics/express';
 import { clientKey } from '@mcp-runway/rate-limit';
 import { rateLimit } from '@mcp-runway/rate-limit/express';
 import type { SessionRegistry } from '@mcp-runway/sessions';
@@ -128,6 +128,8 @@ export function createApp({
     config.MCP_PATH,
     ...guard,
     mcpPost<AppLocals>({ maxBodyBytes: config.BODY_LIMIT }),
+    // The request's trace span, a child of the caller's traceparent (free unless tracing is on).
+    metrics ? mcpTracing(metrics) : pass,
     auth ? requireToolScopes<AppLocals>(toolPolicies, auth.challenge) : pass,
     limit,
     lanes,

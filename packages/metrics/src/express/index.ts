@@ -5,10 +5,13 @@
  * the response: a `WWW-Authenticate` challenge on a 401/403 is an auth failure, a 429 a
  * rate-limit refusal.
  */
+import { context } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import { authFailureReason } from '../classify.js';
 import type { McpFacts } from '../hono/index.js';
 import type { McpMetrics } from '../metrics.js';
+import { endMcpRequestSpan, startMcpRequestSpan } from '../otel/spans.js';
+import { tracingEnabled } from '../otel/tracer.js';
 
 export function mcpMetrics(metrics: McpMetrics): RequestHandler {
   return (req, res, next) => {
@@ -33,5 +36,41 @@ export function mcpMetrics(metrics: McpMetrics): RequestHandler {
       });
     });
     next();
+  };
+}
+
+/**
+ * The request's span, a child of the caller's `traceparent` (or of the 2026-07-28 `_meta`
+ * trace fields). Mount it after `mcpPost`; it ends when the exchange closes. Free when no
+ * OpenTelemetry SDK is registered.
+ */
+export function mcpTracing(metrics: Pick<McpMetrics, 'toolLabel'>): RequestHandler {
+  return (req, res, next) => {
+    const mcp = res.locals.mcp as McpFacts | undefined;
+    if (mcp === undefined || !tracingEnabled()) return next();
+    const params = mcp.message?.params as { _meta?: Record<string, unknown> } | undefined;
+    const label =
+      mcp.method === 'tools/call' && mcp.toolName !== undefined
+        ? metrics.toolLabel(mcp.toolName)
+        : undefined;
+    const started = startMcpRequestSpan(
+      {
+        method: mcp.method,
+        name: mcp.toolName,
+        nameLabel: label === 'other' ? undefined : label,
+        id: mcp.id,
+        protocolVersion: mcp.protocolVersion,
+        sessionId: req.get('mcp-session-id'),
+        meta: params?._meta,
+      },
+      {
+        traceparent: req.get('traceparent'),
+        tracestate: req.get('tracestate'),
+        baggage: req.get('baggage'),
+      },
+    );
+    res.once('close', () => endMcpRequestSpan(started.span, res.statusCode));
+    if (started.context) context.with(started.context, next);
+    else next();
   };
 }
