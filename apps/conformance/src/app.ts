@@ -27,33 +27,42 @@ export interface ConformanceApp {
 }
 
 /**
+ * The fixtures and the SDK handler in front of them. They share one bus, so a fixture's "list
+ * changed" event reaches the `subscriptions/listen` streams the handler holds open.
+ */
+function createFixtures(options: CreateAppOptions, legacy: 'stateless' | 'reject') {
+  const { logger } = options;
+  const bus = new InMemoryServerEventBus((error) => logger.error({ err: error }, 'event bus'));
+  const factory = createConformanceServerFactory({ ...options.fixtures, bus });
+  const handler = createMcpHandler(factory, {
+    legacy,
+    bus,
+    // The suite sends invalid requests on purpose; debug keeps a run's log readable.
+    onerror: (error) => logger.debug({ err: error }, 'mcp handler reported'),
+  });
+  return { factory, handler };
+}
+
+/** Loopback only: the suite runs on this machine. */
+const PIPELINE_CONFIG = {
+  HOST: '127.0.0.1',
+  ALLOWED_HOSTS: [],
+  ALLOWED_ORIGINS: [],
+  BODY_LIMIT: 1024 * 1024,
+};
+
+/**
  * The conformance fixtures behind the very pipeline `apps/hono-http` runs (request ids, headers,
  * CORS, Host/Origin, body checks, probes, drain), so the suite judges what users deploy.
  */
 export function createApp(options: CreateAppOptions): ConformanceApp {
   const { logger, mcpPath = '/mcp' } = options;
 
-  // The factory and the handler share one bus, so a fixture's "list changed" event reaches
-  // the `subscriptions/listen` streams the handler holds open.
-  const bus = new InMemoryServerEventBus((error) => logger.error({ err: error }, 'event bus'));
-  const factory = createConformanceServerFactory({ ...options.fixtures, bus });
-  const handler = createMcpHandler(factory, {
-    // 2025-era requests get a fresh instance each, like 2026-07-28 ones: no sessions.
-    legacy: 'stateless',
-    bus,
-    // The suite sends invalid requests on purpose; debug keeps a run's log readable.
-    onerror: (error) => logger.debug({ err: error }, 'mcp handler reported'),
-  });
-
+  // 2025-era requests get a fresh instance each, like 2026-07-28 ones: no sessions.
+  const { handler } = createFixtures(options, 'stateless');
   const drain = createDrain();
   const app = createPipeline({
-    config: {
-      HOST: '127.0.0.1',
-      MCP_PATH: mcpPath,
-      ALLOWED_HOSTS: [],
-      ALLOWED_ORIGINS: [],
-      BODY_LIMIT: 1024 * 1024,
-    },
+    config: { ...PIPELINE_CONFIG, MCP_PATH: mcpPath },
     logger,
     mcp: handler,
     drain,
@@ -76,23 +85,11 @@ export interface ConformanceSessionApp {
  */
 export function createSessionApp(options: CreateAppOptions): ConformanceSessionApp {
   const { logger, mcpPath = '/mcp' } = options;
-  const bus = new InMemoryServerEventBus((error) => logger.error({ err: error }, 'event bus'));
-  const factory = createConformanceServerFactory({ ...options.fixtures, bus });
-  const handler = createMcpHandler(factory, {
-    legacy: 'reject',
-    bus,
-    onerror: (error) => logger.debug({ err: error }, 'mcp handler reported'),
-  });
+  const { factory, handler } = createFixtures(options, 'reject');
   const sessions = new SessionRegistry({ factory, logger });
   const drain = createDrain();
   const app = createSessionPipeline({
-    config: {
-      HOST: '127.0.0.1',
-      MCP_PATH: mcpPath,
-      ALLOWED_HOSTS: [],
-      ALLOWED_ORIGINS: [],
-      BODY_LIMIT: 1024 * 1024,
-    },
+    config: { ...PIPELINE_CONFIG, MCP_PATH: mcpPath },
     logger,
     modern: handler,
     sessions,
