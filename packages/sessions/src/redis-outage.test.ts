@@ -8,8 +8,7 @@ import { RedisEventStores } from './events/redis.js';
 import { RedisSessionStore } from './store/redis.js';
 import { type Instance, startInstance } from './test/instance.js';
 import { initializeRaw, messagesOf, post } from './test/raw.js';
-import { connectRedis, waitFor } from './test/redis.js';
-import { type RedisServer, startRedisServer } from './test/redis-server.js';
+import { connectRedis, type RedisServer, startRedisServer, waitFor } from './test/redis.js';
 
 let redisServer: RedisServer;
 let redis: Redis;

@@ -11,9 +11,9 @@ import { createRedisClient } from '../redis.js';
 
 export const SHARED_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Keys of one test run, so runs and other packages' tests never share a budget. */
-export function uniquePrefix(): string {
-  return `test:rate-limit:${randomUUID()}`;
+/** Keys of one test run, so runs and other packages' tests never meet. */
+export function uniquePrefix(namespace = 'rate-limit'): string {
+  return `test:${namespace}:${randomUUID()}`;
 }
 
 /** Polls until `done()` holds; fails after `timeoutMs` so no test can spin forever. */
