@@ -50,6 +50,11 @@ export interface AppOptions {
   security?: Security;
   /** Metrics and traces (step 5). */
   metrics?: McpMetrics;
+  /**
+   * The caller's address, for anonymous rate-limit keys. Defaults to the socket's peer
+   * (@hono/node-server); a runtime without sockets (Lambda) supplies its own.
+   */
+  clientAddress?: (c: Context<AppEnv>) => string | undefined;
   readinessChecks?: readonly ReadinessCheck[];
 }
 
@@ -60,6 +65,7 @@ export function createApp({
   drain,
   security,
   metrics,
+  clientAddress = (c) => getConnInfo(c).remote.address,
   readinessChecks = [],
 }: AppOptions): Hono<AppEnv> {
   // On loopback the allowlists default to localhost; elsewhere config requires ALLOWED_HOSTS.
@@ -71,7 +77,7 @@ export function createApp({
   const rateLimitKey = (c: Context<AppEnv>) =>
     clientKey({
       principalId: c.get('principal') ? `${c.var.principal.kind}:${c.var.principal.id}` : undefined,
-      remoteAddress: getConnInfo(c).remote.address,
+      remoteAddress: clientAddress(c),
       forwardedFor: c.req.header('x-forwarded-for'),
       trustProxy: security?.trustProxy ?? 0,
     });

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * Bundles the Lambda handlers into one minified ESM file, dist/lambda/index.mjs: upload it as
+ * the function code (handler `index.handler` or `index.streamingHandler`, runtime nodejs20.x
+ * or later). Workspace packages are read from their dist/ builds, so run `pnpm build` first.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const outfile = resolve(root, 'dist/lambda/index.mjs');
+
+/** @param {{ quiet?: boolean }} [options] */
+export async function bundle({ quiet = false } = {}) {
+  await mkdir(dirname(outfile), { recursive: true });
+  const result = await build({
+    entryPoints: [resolve(root, 'src/handler.ts')],
+    outfile,
+    bundle: true,
+    minify: true,
+    sourcemap: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    legalComments: 'none',
+    logLevel: quiet ? 'error' : 'warning',
+    // CommonJS dependencies (pino, ioredis...) call require() for Node built-ins; an ESM bundle
+    // has no require unless we make one.
+    banner: {
+      js: "import{createRequire as __runwayCreateRequire}from'node:module';const require=__runwayCreateRequire(import.meta.url);",
+    },
+    metafile: true,
+  });
+  const { size } = await stat(outfile);
+  if (!quiet) {
+    const kib = (size / 1024).toFixed(1);
+    process.stdout.write(`dist/lambda/index.mjs: ${kib} KiB (${size} bytes)\n`);
+  }
+  return { outfile, size, metafile: result.metafile };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await bundle();
+}

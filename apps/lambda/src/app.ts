@@ -1,0 +1,110 @@
+/**
+ * Workshop step 6: the stateless lane on AWS Lambda.
+ *
+ * The same pipeline as step 2 (`createApp` from @mcp-runway/hono-http), the same example server
+ * and the same configuration schema. Everything is built once per execution environment
+ * (container) and reused by every invocation it serves; nothing about a client outlives a
+ * request, so any number of concurrent environments behave like one.
+ */
+import { type Env, loadConfig, type logFormatFor } from '@mcp-runway/config';
+import { createServerFactory } from '@mcp-runway/example-server';
+import { type AppOptions, createApp } from '@mcp-runway/hono-http/app';
+import { type Config, configSchema } from '@mcp-runway/hono-http/config';
+import { createSecurity, type Security } from '@mcp-runway/hono-http/security';
+import { createDrain, pooledServerFactory } from '@mcp-runway/http';
+import { type CreateLoggerOptions, createLogger, type Logger } from '@mcp-runway/logging';
+import { createMcpHandler } from '@modelcontextprotocol/server';
+
+/**
+ * A Lambda function is always reachable from outside (API Gateway or a Function URL), so it
+ * is configured as a public bind: HOST is fixed to 0.0.0.0, which makes the shared schema
+ * require ALLOWED_HOSTS (the API Gateway or Function URL domain, or your custom domain) and an
+ * explicit auth decision (AUTH_MODE=apikey|oauth, or ALLOW_UNAUTHENTICATED=true).
+ */
+export const LAMBDA_HOST = '0.0.0.0';
+
+/** Reads the environment once with the hono-http schema, as a public bind. Throws ConfigError. */
+export function loadLambdaConfig(env: Env = process.env): Config {
+  return loadConfig(configSchema, { ...env, HOST: LAMBDA_HOST });
+}
+
+export interface LambdaRuntime {
+  /** The hono-http pipeline. */
+  app: ReturnType<typeof createApp>;
+  config: Config;
+  logger: Logger;
+  security: Security;
+  /** Not called by Lambda (it freezes and discards environments); for tests and local runs. */
+  close(): Promise<void>;
+}
+
+export interface LambdaRuntimeOptions {
+  /** Where log lines go; stderr by default. Tests pass a collector. */
+  logDestination?: CreateLoggerOptions['destination'];
+}
+
+/**
+ * Lambda captures whatever a function writes to stdout and stderr into CloudWatch Logs, one
+ * event per line. Writes to a pipe are synchronous on Linux, so nothing sits in a buffer when
+ * the environment is frozen after the response (pino's default async destination could).
+ */
+const stderrSync: NonNullable<CreateLoggerOptions['destination']> = {
+  write: (line: string) => {
+    process.stderr.write(line);
+  },
+};
+
+/** The caller's address in a Lambda event (API Gateway v2 / Function URL, or REST API). */
+interface LambdaBindings {
+  event?: { requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } } };
+}
+function sourceIpOf(env: unknown): string | undefined {
+  const context = (env as LambdaBindings | undefined)?.event?.requestContext;
+  return context?.http?.sourceIp ?? context?.identity?.sourceIp;
+}
+
+export async function createLambdaRuntime(
+  env: Env = process.env,
+  options: LambdaRuntimeOptions = {},
+): Promise<LambdaRuntime> {
+  let config: Config;
+  const logger = (level: Config['LOG_LEVEL'], format: ReturnType<typeof logFormatFor>) =>
+    createLogger({
+      name: 'mcp-runway-lambda',
+      level,
+      format,
+      destination: options.logDestination ?? stderrSync,
+    });
+  try {
+    config = loadLambdaConfig(env);
+  } catch (error) {
+    // Fails the init phase: Lambda logs it and answers 502 until the configuration is fixed.
+    logger('error', 'json').error({ err: error }, 'invalid configuration');
+    throw error;
+  }
+  // JSON lines unless LOG_FORMAT=pretty: CloudWatch Logs Insights parses JSON fields.
+  const log = logger(config.LOG_LEVEL, config.LOG_FORMAT ?? 'json');
+  const security = await createSecurity(config, log);
+  const factory = createServerFactory({ logger: log, reportStepMs: config.REPORT_STEP_MS });
+  const mcp = createMcpHandler(pooledServerFactory(factory), { legacy: 'stateless' });
+  const appOptions: AppOptions = {
+    config,
+    logger: log,
+    mcp,
+    drain: createDrain(),
+    security,
+    // No socket on Lambda: the caller's address is in the event (for anonymous rate limits).
+    clientAddress: (c) => sourceIpOf(c.env),
+  };
+  const app = createApp(appOptions);
+  return {
+    app,
+    config,
+    logger: log,
+    security,
+    async close() {
+      await mcp.close();
+      await security.close();
+    },
+  };
+}
