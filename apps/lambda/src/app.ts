@@ -13,7 +13,8 @@ import { type Config, configSchema } from '@mcp-runway/hono-http/config';
 import { createSecurity, type Security } from '@mcp-runway/hono-http/security';
 import { createDrain, pooledServerFactory } from '@mcp-runway/http';
 import { type CreateLoggerOptions, createLogger, type Logger } from '@mcp-runway/logging';
-import { createMcpHandler } from '@modelcontextprotocol/server';
+import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
+import { createEmfRecorder, describeRequest, type EmfOptions, outcomeOf } from './emf.js';
 
 /**
  * A Lambda function is always reachable from outside (API Gateway or a Function URL), so it
@@ -31,6 +32,11 @@ export function loadLambdaConfig(env: Env = process.env): Config {
 export interface LambdaRuntime {
   /** The hono-http pipeline. */
   app: ReturnType<typeof createApp>;
+  /**
+   * `app.fetch` plus metrics: one CloudWatch EMF line per invocation (see src/emf.ts), written
+   * when the response body ends (for the streaming handler, when the stream ends).
+   */
+  fetch(request: Request, env: unknown): Promise<Response>;
   config: Config;
   logger: Logger;
   security: Security;
@@ -41,6 +47,8 @@ export interface LambdaRuntime {
 export interface LambdaRuntimeOptions {
   /** Where log lines go; stderr by default. Tests pass a collector. */
   logDestination?: CreateLoggerOptions['destination'];
+  /** EMF metrics (namespace, where lines go); `false` turns them off. @default stdout */
+  emf?: EmfOptions | false;
 }
 
 /**
@@ -56,7 +64,16 @@ const stderrSync: NonNullable<CreateLoggerOptions['destination']> = {
 
 /** The caller's address in a Lambda event (API Gateway v2 / Function URL, or REST API). */
 interface LambdaBindings {
-  event?: { requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } } };
+  event?: {
+    requestContext?: { http?: { sourceIp?: string }; identity?: { sourceIp?: string } };
+    body?: string | null;
+    isBase64Encoded?: boolean;
+  };
+}
+function bodyOf(env: unknown): string | undefined {
+  const event = (env as LambdaBindings | undefined)?.event;
+  if (!event?.body) return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 function sourceIpOf(env: unknown): string | undefined {
   const context = (env as LambdaBindings | undefined)?.event?.requestContext;
@@ -85,7 +102,19 @@ export async function createLambdaRuntime(
   // JSON lines unless LOG_FORMAT=pretty: CloudWatch Logs Insights parses JSON fields.
   const log = logger(config.LOG_LEVEL, config.LOG_FORMAT ?? 'json');
   const security = await createSecurity(config, log);
-  const factory = createServerFactory({ logger: log, reportStepMs: config.REPORT_STEP_MS });
+  // EMF_ENABLED=false turns the metric lines off; EMF_NAMESPACE names the CloudWatch namespace.
+  const emf =
+    options.emf === false || (options.emf === undefined && env.EMF_ENABLED === 'false')
+      ? undefined
+      : createEmfRecorder({
+          ...(env.EMF_NAMESPACE ? { namespace: env.EMF_NAMESPACE } : {}),
+          ...options.emf,
+        });
+  const factory = createServerFactory({
+    logger: log,
+    reportStepMs: config.REPORT_STEP_MS,
+    ...(emf ? { decorate: (server: McpServer) => emf.instrument(server) } : {}),
+  });
   const mcp = createMcpHandler(pooledServerFactory(factory), { legacy: 'stateless' });
   const appOptions: AppOptions = {
     config,
@@ -97,8 +126,30 @@ export async function createLambdaRuntime(
     clientAddress: (c) => sourceIpOf(c.env),
   };
   const app = createApp(appOptions);
+  const fetch = async (request: Request, env: unknown): Promise<Response> => {
+    if (!emf) return app.fetch(request, env);
+    const started = performance.now();
+    const labels = describeRequest(request.method, request.headers, bodyOf(env));
+    const response = await app.fetch(request, env);
+    const done = () => {
+      emf.request({
+        ...labels,
+        outcome: outcomeOf(response.status),
+        ms: performance.now() - started,
+      });
+      emf.flush();
+    };
+    if (!response.body) {
+      done();
+      return response;
+    }
+    // Flush when the body ends: a tools/call answered over SSE finishes after the headers.
+    const body = response.body.pipeThrough(new TransformStream({ flush: done }));
+    return new Response(body, response);
+  };
   return {
     app,
+    fetch,
     config,
     logger: log,
     security,

@@ -61,7 +61,7 @@ export function createHandlers(init: () => Promise<LambdaRuntime>): LambdaHandle
   // A synchronous front app, so `handle`/`streamHandle` can wrap it at module scope while the
   // real one is built on first use.
   const front = {
-    fetch: async (request: Request, env: unknown) => (await runtime()).app.fetch(request, env),
+    fetch: async (request: Request, env: unknown) => (await runtime()).fetch(request, env),
   } as unknown as Parameters<typeof handle>[0];
   return {
     runtime,
