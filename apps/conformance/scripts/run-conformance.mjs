@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { spawn } from 'node:child_process';
 /**
  * Runs the official MCP conformance suite against the built conformance server.
  *
@@ -12,7 +13,7 @@
  * Prints each summary, stops the server, and exits non-zero if either run failed.
  * Nothing is built here. Set CONFORMANCE_VERBOSE=1 to see the suite's full output.
  */
-import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -90,11 +91,30 @@ function stop(child) {
   }
 }
 
-function stopAll() {
-  for (const child of children) stop(child);
+function stopAll(signal = 'SIGTERM') {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      child.kill(signal);
+    }
+  }
 }
 
-process.on('exit', stopAll);
+/**
+ * Stops every child and waits for it: a server whose stderr pipe nobody reads any more can
+ * block on a log write while it drains, so it gets SIGTERM, a few seconds, then SIGKILL.
+ */
+async function stopAllAndWait() {
+  const exits = [...children].map((child) => once(child, 'exit'));
+  stopAll('SIGTERM');
+  const timer = setTimeout(() => stopAll('SIGKILL'), 6_000);
+  await Promise.all(exits);
+  clearTimeout(timer);
+}
+
+// Last resort (an exit path that could not wait): nothing may outlive the runner.
+process.on('exit', () => stopAll('SIGKILL'));
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     stopAll();
@@ -225,12 +245,12 @@ async function main() {
 }
 
 main()
-  .then((code) => {
-    stopAll();
+  .then(async (code) => {
+    await stopAllAndWait();
     process.exit(code);
   })
-  .catch((error) => {
+  .catch(async (error) => {
     complain(`conformance: ${error instanceof Error ? error.message : String(error)}`);
-    stopAll();
+    await stopAllAndWait();
     process.exit(1);
   });
