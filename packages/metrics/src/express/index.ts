@@ -8,10 +8,10 @@
 import { context } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
 import { authFailureReason } from '../classify.js';
-import type { McpFacts } from '../hono/index.js';
 import type { McpMetrics } from '../metrics.js';
-import { endMcpRequestSpan, startMcpRequestSpan } from '../otel/spans.js';
+import { endMcpRequestSpan } from '../otel/spans.js';
 import { tracingEnabled } from '../otel/tracer.js';
+import { type McpFacts, startRequestSpan } from '../request-span.js';
 
 export function mcpMetrics(metrics: McpMetrics): RequestHandler {
   return (req, res, next) => {
@@ -48,27 +48,7 @@ export function mcpTracing(metrics: Pick<McpMetrics, 'toolLabel'>): RequestHandl
   return (req, res, next) => {
     const mcp = res.locals.mcp as McpFacts | undefined;
     if (mcp === undefined || !tracingEnabled()) return next();
-    const params = mcp.message?.params as { _meta?: Record<string, unknown> } | undefined;
-    const label =
-      mcp.method === 'tools/call' && mcp.toolName !== undefined
-        ? metrics.toolLabel(mcp.toolName)
-        : undefined;
-    const started = startMcpRequestSpan(
-      {
-        method: mcp.method,
-        name: mcp.toolName,
-        nameLabel: label === 'other' ? undefined : label,
-        id: mcp.id,
-        protocolVersion: mcp.protocolVersion,
-        sessionId: req.get('mcp-session-id'),
-        meta: params?._meta,
-      },
-      {
-        traceparent: req.get('traceparent'),
-        tracestate: req.get('tracestate'),
-        baggage: req.get('baggage'),
-      },
-    );
+    const started = startRequestSpan(mcp, metrics, (name) => req.get(name));
     res.once('close', () => endMcpRequestSpan(started.span, res.statusCode));
     if (started.context) context.with(started.context, next);
     else next();

@@ -17,21 +17,14 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
 import { authFailureReason, isRateLimited } from '../classify.js';
 import { bearerTokenCheck, metricsAnswer } from '../endpoint.js';
-import type { Era, RateLimitScope } from '../labels.js';
+import type { RateLimitScope } from '../labels.js';
 import type { McpMetrics } from '../metrics.js';
-import { endMcpRequestSpan, startMcpRequestSpan } from '../otel/spans.js';
+import { endMcpRequestSpan } from '../otel/spans.js';
 import { tracingEnabled } from '../otel/tracer.js';
 import { bindRequestId } from '../request-context.js';
+import { type McpFacts, startRequestSpan } from '../request-span.js';
 
-/** The parsed message `mcpPost` stores in `c.var.mcp` (the pipeline's `McpPost` fits). */
-export interface McpFacts {
-  method: string | undefined;
-  toolName?: string | undefined;
-  id?: string | number | null | undefined;
-  era: Era;
-  protocolVersion?: string | undefined;
-  message?: Record<string, unknown> | undefined;
-}
+export type { McpFacts };
 export type McpMetricsEnv = {
   Variables: { mcp?: McpFacts | undefined; requestId?: string | undefined };
 };
@@ -92,27 +85,7 @@ function traceMcpRequests(
   return async (c, next) => {
     const mcp = c.get('mcp');
     if (mcp === undefined || !tracingEnabled()) return next();
-    const params = mcp.message?.params as { _meta?: Record<string, unknown> } | undefined;
-    const label =
-      mcp.method === 'tools/call' && mcp.toolName !== undefined
-        ? metrics.toolLabel(mcp.toolName)
-        : undefined;
-    const started = startMcpRequestSpan(
-      {
-        method: mcp.method,
-        name: mcp.toolName,
-        nameLabel: label === 'other' ? undefined : label,
-        id: mcp.id,
-        protocolVersion: mcp.protocolVersion,
-        sessionId: c.req.header('mcp-session-id'),
-        meta: params?._meta,
-      },
-      {
-        traceparent: c.req.header('traceparent'),
-        tracestate: c.req.header('tracestate'),
-        baggage: c.req.header('baggage'),
-      },
-    );
+    const started = startRequestSpan(mcp, metrics, (name) => c.req.header(name));
     try {
       await (started.context ? context.with(started.context, next) : next());
     } finally {
