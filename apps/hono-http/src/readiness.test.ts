@@ -1,0 +1,79 @@
+/**
+ * The production-readiness kit (@mcp-runway/testing) against the real composition, as a user
+ * would point it at their own server: open on loopback, behind OAuth with a browser origin
+ * allowed, and with API keys. Every check must pass, or be n/a for the reason its title gives.
+ * The apps start at the top of the file: the kit runs while vitest collects the tests.
+ */
+import { hashApiKey, mintApiKey } from '@mcp-runway/auth';
+import { startAuthorizationServer, type TestAuthorizationServer } from '@mcp-runway/auth/testing';
+import { describeReadiness } from '@mcp-runway/testing/vitest';
+import { afterAll } from 'vitest';
+import { startApp } from './test/start.js';
+
+/** generate_report streams progress on the 2026-07-28 lane (which answers JSON otherwise). */
+const streamingTool = { name: 'generate_report', arguments: { sections: ['status'] } };
+
+// 1. Workshop step 2: open, on loopback; the loopback origins (the Inspector's) are allowed.
+const open = await startApp();
+afterAll(() => open.close());
+describeReadiness('hono-http, no auth, default allowlists', {
+  url: open.mcpUrl,
+  origin: 'http://localhost:6274',
+  streamingTool,
+});
+
+// 2. Step 3: an OAuth 2.1 resource server, a browser app allowed by ALLOWED_ORIGINS.
+const BROWSER_APP = 'https://tickets.example.com';
+const CLIENT = {
+  clientId: 'readiness',
+  clientSecret: 'readiness-secret-5c1e',
+  scopes: ['tickets:read'],
+};
+let as: TestAuthorizationServer | undefined;
+const oauth = await startApp(
+  {
+    AUTH_MODE: 'oauth',
+    RESOURCE_URI: 'auto',
+    OAUTH_SCOPES: 'tickets:read',
+    ALLOWED_ORIGINS: BROWSER_APP,
+  },
+  async (url) => {
+    as = await startAuthorizationServer({
+      resources: { [`${url}/mcp`]: 'jwt' },
+      scopes: ['tickets:read', 'tickets:write'],
+      clients: [CLIENT],
+    });
+    return { OAUTH_ISSUER: as.issuer };
+  },
+);
+afterAll(async () => {
+  await oauth.close();
+  await as?.close();
+});
+const token = await issueToken(oauth.mcpUrl.href);
+describeReadiness('hono-http, AUTH_MODE=oauth, ALLOWED_ORIGINS set', {
+  url: oauth.mcpUrl,
+  origin: BROWSER_APP,
+  headers: { authorization: `Bearer ${token}` },
+  requireOAuth: true,
+  streamingTool,
+});
+
+// 3. Step 3 with API keys: no OAuth discovery, so the auth check reports n/a (and says why).
+const key = mintApiKey();
+const apikey = await startApp({
+  AUTH_MODE: 'apikey',
+  API_KEYS: `ci-bot:tickets:read:${hashApiKey(key)}`,
+});
+afterAll(() => apikey.close());
+describeReadiness('hono-http, AUTH_MODE=apikey', {
+  url: apikey.mcpUrl,
+  origin: 'http://localhost:6274',
+  headers: { authorization: `Bearer ${key}` },
+});
+
+/** A client_credentials token for the app (its audience); the fixture started in `prepare`. */
+function issueToken(resource: string): Promise<string> {
+  if (!as) throw new Error('the authorization server did not start');
+  return as.token(CLIENT, { resource });
+}

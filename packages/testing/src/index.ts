@@ -1,0 +1,18 @@
+/**
+ * @mcp-runway/testing: production-readiness checks for a running MCP server. Point
+ * `checkReadiness` at its URL (from a test, or through the `mcp-runway-readiness` CLI); each
+ * check reports pass, fail (with what was expected and what came back) or n/a (with why).
+ * The vitest helper lives at `@mcp-runway/testing/vitest`.
+ */
+export { type FormatOptions, formatReport, reasonOf } from './report.js';
+export { checkReadiness } from './run.js';
+export {
+  CHECK_IDS,
+  type CheckId,
+  type CheckResult,
+  type CheckStatus,
+  type ProtocolEra,
+  type ReadinessOptions,
+  type ReadinessReport,
+  type StreamingTool,
+} from './types.js';
