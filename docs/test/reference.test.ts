@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
+import { errorCatalog } from '@mcp-runway/errors';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Keeps docs/reference/configuration.md in step with the config schemas. The schemas live in
- * apps, which this package must not depend on, so their sources are read as text.
+ * Keeps docs/reference in step with the code: the configuration table with the config schemas
+ * (read as text: the schemas live in apps and shared packages), the error table with the
+ * catalog.
  */
-const read = (path: string) => readFile(new URL(`../../../${path}`, import.meta.url), 'utf8');
+const read = (path: string) => readFile(new URL(`../../${path}`, import.meta.url), 'utf8');
 
 /** Upper-case keys inside every `extend({ ... })`, `safeExtend({ ... })` or `z.object({ ... })`. */
 function schemaKeys(source: string): string[] {
@@ -69,6 +71,15 @@ describe('docs/README.md', () => {
     const readme = await read('docs/README.md');
     for (const page of ['errors', 'configuration', 'metrics', 'protocol-eras']) {
       expect(readme).toContain(`(reference/${page}.md)`);
+    }
+  });
+});
+
+describe('docs/reference/errors.md', () => {
+  it('lists every code in the catalog with its status', async () => {
+    const doc = await read('docs/reference/errors.md');
+    for (const info of errorCatalog) {
+      expect(doc).toContain(`| \`${info.code}\` | ${info.name} | ${info.httpStatus} |`);
     }
   });
 });

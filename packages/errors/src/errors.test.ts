@@ -108,16 +108,3 @@ describe('toToolErrorResult', () => {
     expect(result.content[0]?.text).not.toContain('/srv/app.js');
   });
 });
-
-describe('docs/reference/errors.md', () => {
-  it('lists every code in the catalog with its status', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const doc = await readFile(
-      new URL('../../../docs/reference/errors.md', import.meta.url),
-      'utf8',
-    );
-    for (const info of errorCatalog) {
-      expect(doc).toContain(`| \`${info.code}\` | ${info.name} | ${info.httpStatus} |`);
-    }
-  });
-});

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Copies the parts of this repo a new project can be made of into dist/templates, so the
+// published package scaffolds offline. Runs as part of `build`; the source of truth stays the
+// repo itself, tested as it is. Dotfiles travel renamed (npm drops .gitignore and .npmrc).
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const out = fileURLToPath(new URL('../dist/templates/', import.meta.url));
+
+const rootFiles = {
+  'package.json': 'package.json',
+  'pnpm-lock.yaml': 'pnpm-lock.yaml',
+  'tsconfig.base.json': 'tsconfig.base.json',
+  'turbo.json': 'turbo.json',
+  'biome.json': 'biome.json',
+  '.npmrc': '_npmrc',
+  '.gitignore': '_gitignore',
+  '.dockerignore': '_dockerignore',
+  'scripts/test-summary.mjs': 'scripts/test-summary.mjs',
+  'scripts/new-package.sh': 'scripts/new-package.sh',
+};
+// What a project can hold: the shared packages (not this scaffolder), the workshop apps (not
+// the conformance fixture), and infra.
+const folders = {
+  packages: (name) => name !== 'create-mcp-runway',
+  apps: (name) => name !== 'conformance',
+  infra: () => true,
+};
+const skip = new Set(['node_modules', 'dist', 'reports', '.turbo', 'coverage', '.aws-sam']);
+const skipFile = (name) =>
+  /\.(tsbuildinfo|cpuprofile|log)$/.test(name) || name === '.env' || name.startsWith('.env.');
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+for (const [from, to] of Object.entries(rootFiles)) {
+  cpSync(join(repo, from), join(out, to));
+}
+let count = Object.keys(rootFiles).length;
+for (const [group, keep] of Object.entries(folders)) {
+  for (const name of readdirSync(join(repo, group)).sort()) {
+    const source = join(repo, group, name);
+    if (!keep(name) || !existsSync(join(source))) continue;
+    cpSync(source, join(out, group, name), {
+      recursive: true,
+      filter: (path) => {
+        const entry = basename(path);
+        if (skip.has(entry) || skipFile(entry)) return false;
+        count += 1;
+        return true;
+      },
+    });
+  }
+}
+process.stdout.write(`templates: copied ${count} entries into dist/templates\n`);

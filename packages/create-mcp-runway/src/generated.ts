@@ -1,0 +1,243 @@
+/**
+ * The files a new project gets that are written for it rather than copied: its README (with
+ * the same two commands as mcp-runway), its CI script, the workspace file and .env.example.
+ * Each one only mentions the parts the project has.
+ */
+import type { Choices, PackageManager } from './options.js';
+import { type AppName, appParts, infraParts } from './parts.js';
+
+export const PNPM = 'pnpm@10.34.9';
+
+/** The app `pnpm start` runs: the first HTTP app chosen, else stdio. */
+export function mainApp(chosen: readonly AppName[], apps: readonly AppName[]): AppName {
+  if (chosen.includes('hono-http')) return 'hono-http';
+  if (chosen.includes('express-sessions')) return 'express-sessions';
+  return apps.includes('hono-http') ? 'hono-http' : 'stdio';
+}
+
+/** How a user of this package manager runs pnpm (the project is a pnpm workspace). */
+export function pnpmCommand(pm: PackageManager): string {
+  switch (pm) {
+    case 'pnpm':
+      return 'pnpm';
+    case 'yarn':
+      return `yarn dlx ${PNPM}`;
+    case 'bun':
+      return `bunx ${PNPM}`;
+    default:
+      return `npx --yes ${PNPM}`;
+  }
+}
+
+const MAIN_URL: Partial<Record<AppName, string>> = {
+  'hono-http': 'http://127.0.0.1:3000/mcp',
+  'express-sessions': 'http://127.0.0.1:3002/mcp',
+};
+
+export interface WorkspacePackage {
+  dir: string;
+  name: string;
+}
+
+export function generatedFiles(
+  choices: Choices,
+  apps: readonly AppName[],
+  packages: readonly WorkspacePackage[],
+): Map<string, string> {
+  const files = new Map<string, string>();
+  files.set('pnpm-workspace.yaml', workspaceYaml(packages));
+  files.set('README.md', readme(choices, apps, packages));
+  files.set('.ci/run', ciScript(apps, choices));
+  if (apps.includes('hono-http')) files.set('.env.example', envExample(choices));
+  return files;
+}
+
+function workspaceYaml(packages: readonly WorkspacePackage[]): string {
+  const groups = [...new Set(packages.map(({ dir }) => dir.split('/')[0]))];
+  return `packages:\n${groups.map((group) => `  - ${group}/*\n`).join('')}`;
+}
+
+function readme(
+  choices: Choices,
+  apps: readonly AppName[],
+  packages: readonly WorkspacePackage[],
+): string {
+  const main = mainApp(choices.apps, apps);
+  const run = `npx --yes ${PNPM}`;
+  const http = apps.includes('hono-http');
+  const rows = packages.map(({ dir, name }) => `| \`${dir}\` | \`${name}\` |`);
+  const infra = choices.infra.map((name) => `- ${infraParts[name].title}`);
+  const lines = [
+    `# ${choices.name}`,
+    '',
+    'An MCP (Model Context Protocol) server, scaffolded with `create-mcp-runway`: the official',
+    'MCP TypeScript SDK v2, serving 2026-07-28 clients and 2025-11-25 clients.',
+    '',
+    `Apps: ${apps.map((app) => `${appParts[app].title} (\`apps/${app}\`)`).join(', ')}.`,
+    `Auth: \`${choices.auth}\`. State: ${choices.state === 'redis' ? 'Redis (`REDIS_URL`)' : 'in memory'}.`,
+    '',
+    '## Two commands',
+    'Needs Node.js 20.19+ and nothing else (pnpm is fetched by `npx` if you do not have it).',
+    '',
+    `Start the main server (\`apps/${main}\`) on embedded defaults (in memory, no Redis):`,
+    '```sh',
+    `${run} install --frozen-lockfile && ${run} start`,
+    '```',
+    '',
+    'Run every check: lint, typecheck, build and all tests:',
+    '```sh',
+    `${run} install --frozen-lockfile && ${run} check`,
+    '```',
+    'It ends with one line, `tests: N passed, N failed`. `bash .ci/run` does the same after',
+    `starting what the tests need${ciNeeds(apps, choices).length ? ` (${ciNeeds(apps, choices).join(', ')})` : ''}.`,
+    '',
+  ];
+  if (main !== 'stdio') {
+    lines.push(
+      `The server listens on \`${MAIN_URL[main]}\`; \`GET /health\` and \`GET /ready\` are the probes.`,
+      `Try it: \`npx --yes @modelcontextprotocol/inspector@2.12.0 --cli ${MAIN_URL[main]} --method tools/list\`.`,
+      '',
+    );
+  } else {
+    lines.push(
+      'The server speaks MCP on stdin/stdout (logs on stderr). Try it:',
+      '`npx --yes @modelcontextprotocol/inspector@2.12.0 --cli node apps/stdio/dist/main.js --method tools/list`.',
+      '',
+    );
+  }
+  lines.push(
+    '## Make it yours',
+    'The tools, resources and prompts live in `packages/example-server` (a ticket board); every',
+    'app mounts that one server. Replace its tools with yours and keep the tests green.',
+    '',
+    '## Packages',
+    '| folder | package |',
+    '|---|---|',
+    ...rows,
+    '',
+  );
+  if (http) {
+    lines.push('## Configuration', ...configNotes(choices), '');
+  }
+  if (infra.length) lines.push('## Deployment', ...infra, '');
+  return `${lines.join('\n')}`;
+}
+
+function configNotes(choices: Choices): string[] {
+  const auth = {
+    none: '- `AUTH_MODE=none`: open. Off loopback the server refuses to start unless `ALLOW_UNAUTHENTICATED=true`.',
+    apikey:
+      '- `AUTH_MODE=apikey`: create a key with `node packages/auth/dist/cli.js --principal me --scopes tickets:write` and set the printed `API_KEYS` entry (only the hash is stored).',
+    oauth:
+      "- `AUTH_MODE=oauth`: set `OAUTH_ISSUER` (your authorization server) and `RESOURCE_URI` (this server's public URL, the audience tokens must name); the server publishes Protected Resource Metadata for clients to discover it.",
+  }[choices.auth];
+  const state =
+    choices.state === 'redis'
+      ? '- `REDIS_URL`: rate-limit budgets (and, with sessions, session records and event streams) are shared by every instance through Redis.'
+      : '- State stays in memory, per instance. Set `REDIS_URL` when you run more than one instance.';
+  return [
+    'Every setting is an environment variable, validated at start (see `.env.example` and each',
+    "app's `src/config.ts`). Started on loopback, nothing needs setting; a public bind needs",
+    '`ALLOWED_HOSTS` and an auth decision.',
+    auth,
+    state,
+  ];
+}
+
+/** What the tests drive for real, by part. */
+function ciNeeds(apps: readonly AppName[], choices: Choices): string[] {
+  const needs: string[] = [];
+  if (apps.includes('hono-http')) needs.push('redis-server', 'promtool');
+  if (apps.includes('express-sessions') || choices.infra.includes('docker')) needs.push('nginx');
+  if (choices.infra.includes('docker')) needs.push('caddy');
+  if (choices.infra.includes('k8s')) needs.push('kubectl');
+  return needs;
+}
+
+function ciScript(apps: readonly AppName[], choices: Choices): string {
+  const needs = ciNeeds(apps, choices);
+  const debian = needs
+    .filter((need) => ['nginx', 'promtool', 'caddy'].includes(need))
+    .map((need) => (need === 'promtool' ? 'prometheus' : need));
+  const lines = [
+    '#!/usr/bin/env bash',
+    "# CI entry point: runs the README's test command on a clean clone.",
+    'set -euo pipefail',
+    'cd "$(dirname "$0")/.."',
+    'export CI=true TURBO_TELEMETRY_DISABLED=1',
+    '',
+  ];
+  if (needs.includes('redis-server')) {
+    lines.push(
+      '# Redis backs the shared-state tests; start one if none answers.',
+      'if command -v redis-server >/dev/null && ! (command -v redis-cli >/dev/null && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1); then',
+      "  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no >/dev/null",
+      'fi',
+      '',
+    );
+  }
+  if (debian.length) {
+    const binaries = debian.map((pkg) => (pkg === 'prometheus' ? 'promtool' : pkg));
+    lines.push(
+      '# Debian packages the tests drive for real; installed when missing.',
+      'missing=""',
+      ...debian.map(
+        (pkg, index) =>
+          `command -v ${binaries[index]} >/dev/null || [ -x /usr/sbin/${binaries[index]} ] || missing="$missing ${pkg}"`,
+      ),
+      'if [ -n "$missing" ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null; fi',
+      '',
+    );
+  }
+  if (needs.includes('kubectl')) {
+    lines.push(
+      'command -v kubectl >/dev/null || { echo "kubectl is needed for the k8s tests" >&2; exit 1; }',
+      '',
+    );
+  }
+  lines.push(
+    "# The README's test command, verbatim:",
+    `npx --yes ${PNPM} install --frozen-lockfile && npx --yes ${PNPM} check`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+function envExample(choices: Choices): string {
+  const auth = {
+    none: [
+      'AUTH_MODE=none',
+      '# Off loopback, being open must be a decision:',
+      '# ALLOW_UNAUTHENTICATED=true',
+    ],
+    apikey: [
+      'AUTH_MODE=apikey',
+      '# principal:scopes:sha256hex; make one with: node packages/auth/dist/cli.js --principal me --scopes tickets:write',
+      'API_KEYS=',
+    ],
+    oauth: [
+      'AUTH_MODE=oauth',
+      'OAUTH_ISSUER=https://idp.example.com/',
+      'RESOURCE_URI=https://mcp.example.com/mcp',
+      'OAUTH_SCOPES=tickets:read',
+    ],
+  }[choices.auth];
+  const state =
+    choices.state === 'redis'
+      ? ['REDIS_URL=redis://127.0.0.1:6379']
+      : [
+          '# Unset: limits (and sessions) in memory, per instance.',
+          '# REDIS_URL=redis://127.0.0.1:6379',
+        ];
+  return [
+    '# The apps read the process environment (they do not load this file): give these to your',
+    '# process manager, compose file or Kubernetes manifests. Never commit real secrets.',
+    'HOST=127.0.0.1',
+    'PORT=3000',
+    '# Public names clients use (required off loopback):',
+    '# ALLOWED_HOSTS=mcp.example.com',
+    ...auth,
+    ...state,
+    '',
+  ].join('\n');
+}

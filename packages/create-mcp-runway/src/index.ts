@@ -1,0 +1,10 @@
+export type { Choices, FlagChoices, PackageManager } from './options.js';
+export { detectPackageManager, parseFlags, UsageError } from './options.js';
+export type { AppName, AuthMode, InfraName, StateStore } from './parts.js';
+export { APPS, AUTH_MODES, INFRA, STATE_STORES } from './parts.js';
+export type { Plan } from './plan.js';
+export { planProject, resolveApps } from './plan.js';
+export type { ScaffoldResult } from './scaffold.js';
+export { scaffold, writeProject } from './scaffold.js';
+export type { Template } from './template.js';
+export { loadTemplate, templateRoot } from './template.js';

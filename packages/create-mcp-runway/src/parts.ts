@@ -1,0 +1,124 @@
+/**
+ * The parts a new project is assembled from. Every path is relative to the template root (the
+ * mcp-runway repo, copied into this package at build time). A part owns whole folders; where a
+ * folder holds files that only make sense beside another part (the nginx scale-out test needs
+ * the session app), those files are listed under the part they belong to.
+ */
+
+export const APPS = ['stdio', 'hono-http', 'express-sessions', 'lambda'] as const;
+export type AppName = (typeof APPS)[number];
+
+export const AUTH_MODES = ['none', 'apikey', 'oauth'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+export const STATE_STORES = ['memory', 'redis'] as const;
+export type StateStore = (typeof STATE_STORES)[number];
+
+export const INFRA = ['docker', 'k8s'] as const;
+export type InfraName = (typeof INFRA)[number];
+
+export interface AppPart {
+  name: AppName;
+  title: string;
+  hint: string;
+  /** Other apps this one imports (the HTTP pipeline lives in hono-http). */
+  requires: readonly AppName[];
+  /** Folders beside the app folder that belong to it. */
+  extraDirs: readonly string[];
+}
+
+export const appParts: Record<AppName, AppPart> = {
+  stdio: {
+    name: 'stdio',
+    title: 'stdio',
+    hint: 'a local server for desktop clients and the Inspector',
+    requires: [],
+    extraDirs: [],
+  },
+  'hono-http': {
+    name: 'hono-http',
+    title: 'Streamable HTTP on Hono',
+    hint: 'stateless, both protocol eras, auth, rate limits, metrics',
+    requires: [],
+    // Alerts and the dashboard query the metrics every HTTP app exports; their tests live in
+    // packages/metrics and the app's observability test.
+    extraDirs: ['infra/observability'],
+  },
+  'express-sessions': {
+    name: 'express-sessions',
+    title: 'Express with 2025 sessions',
+    hint: 'Mcp-Session-Id sessions in Redis, resumable streams, nginx in front',
+    requires: ['hono-http'],
+    extraDirs: ['infra/nginx'],
+  },
+  lambda: {
+    name: 'lambda',
+    title: 'AWS Lambda',
+    hint: 'API Gateway and Function URL streaming handlers, SAM template',
+    requires: ['hono-http'],
+    extraDirs: [],
+  },
+};
+
+export interface InfraPart {
+  name: InfraName;
+  title: string;
+  dirs: readonly string[];
+  /** Files inside shared folders (infra/deploy) that test this part. */
+  files: readonly string[];
+}
+
+export const infraParts: Record<InfraName, InfraPart> = {
+  docker: {
+    name: 'docker',
+    title: 'Docker, compose and Caddy',
+    // compose puts nginx in front of three instances, so the nginx config comes along.
+    dirs: ['infra/docker', 'infra/caddy', 'infra/nginx', 'infra/deploy'],
+    files: [],
+  },
+  k8s: {
+    name: 'k8s',
+    title: 'Kubernetes (kustomize base, dev and prod overlays)',
+    dirs: ['infra/k8s', 'infra/deploy'],
+    files: [],
+  },
+};
+
+/**
+ * Files that stay only when a part is chosen, although their folder comes with another part.
+ * Keyed by the part that owns them.
+ */
+export const ownedFiles: Record<string, readonly string[]> = {
+  'express-sessions': [
+    'infra/nginx/test/scale-out.test.ts',
+    'infra/nginx/test/app.ts',
+    'infra/nginx/test/client.ts',
+    'infra/nginx/test/redis.ts',
+  ],
+  docker: [
+    'infra/deploy/test/caddy.test.ts',
+    'infra/deploy/test/compose.test.ts',
+    'infra/deploy/test/container.test.ts',
+    'infra/deploy/test/dockerfile.ts',
+  ],
+  k8s: ['infra/deploy/test/k8s.test.ts'],
+};
+
+/** Dev dependencies that only a part's own files use. */
+export const ownedDevDependencies: Record<string, Record<string, readonly string[]>> = {
+  k8s: { 'infra/deploy': ['kubernetes-models'] },
+};
+
+/** Files at the template root every project gets. */
+export const rootFiles = [
+  'package.json',
+  'pnpm-lock.yaml',
+  'tsconfig.base.json',
+  'turbo.json',
+  'biome.json',
+  '.npmrc',
+  '.gitignore',
+  '.dockerignore',
+  'scripts/test-summary.mjs',
+  'scripts/new-package.sh',
+] as const;

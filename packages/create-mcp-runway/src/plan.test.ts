@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { Choices } from './options.js';
+import { UsageError } from './options.js';
+import { planProject, resolveApps } from './plan.js';
+import { loadTemplate } from './template.js';
+
+const template = loadTemplate();
+
+function choose(overrides: Partial<Choices> = {}): Choices {
+  return {
+    directory: '/tmp/unused',
+    name: 'my-server',
+    scope: '@acme',
+    apps: ['stdio'],
+    auth: 'apikey',
+    state: 'memory',
+    infra: [],
+    packageManager: 'pnpm',
+    install: false,
+    git: false,
+    force: false,
+    ...overrides,
+  };
+}
+
+const text = (plan: ReturnType<typeof planProject>, path: string): string => {
+  const content = plan.files.get(path);
+  if (content === undefined) throw new Error(`no ${path}`);
+  return content.toString();
+};
+const folders = (plan: ReturnType<typeof planProject>) =>
+  [...new Set([...plan.files.keys()].map((path) => path.split('/').slice(0, 2).join('/')))]
+    .filter((dir) => /^(apps|packages|infra)\//.test(dir))
+    .sort();
+
+/** Every promise a project makes about itself: nothing points at a part it does not have. */
+function expectSelfContained(plan: ReturnType<typeof planProject>, scope: string): void {
+  const names = new Map<string, string>();
+  for (const dir of plan.packages) {
+    names.set(JSON.parse(text(plan, `${dir}/package.json`)).name, dir);
+  }
+  for (const dir of plan.packages) {
+    const manifest = JSON.parse(text(plan, `${dir}/package.json`));
+    for (const group of ['dependencies', 'devDependencies']) {
+      for (const [name, version] of Object.entries(manifest[group] ?? {})) {
+        if (version === 'workspace:*') expect(names.has(name), `${dir} needs ${name}`).toBe(true);
+      }
+    }
+  }
+  const importPattern = new RegExp(`['"](${scope}/[a-z0-9-]+)`, 'g');
+  for (const [path, content] of plan.files) {
+    const body = content.toString();
+    expect(body.includes('@mcp-runway/'), `${path} still names @mcp-runway`).toBe(false);
+    if (/\.(ts|mjs)$/.test(path)) {
+      for (const [, name] of body.matchAll(importPattern)) {
+        expect(names.has(name as string), `${path} imports ${name}`).toBe(true);
+      }
+    }
+    if (path.endsWith('.md')) {
+      const base = path.split('/').slice(0, -1);
+      for (const [, target] of body.matchAll(/\]\((\.\.?\/[^)#\s]*)/g)) {
+        const parts = [...base];
+        for (const segment of (target as string).split('/')) {
+          if (segment === '..') parts.pop();
+          else if (segment && segment !== '.') parts.push(segment);
+        }
+        const resolved = parts.join('/');
+        const exists = [...plan.files.keys()].some(
+          (f) => f === resolved || f.startsWith(`${resolved}/`),
+        );
+        expect(exists, `${path} links to ${target}`).toBe(true);
+      }
+    }
+  }
+  const lock = parse(text(plan, 'pnpm-lock.yaml'));
+  expect(Object.keys(lock.importers).sort()).toEqual(['.', ...plan.packages].sort());
+  const workspace = text(plan, 'pnpm-workspace.yaml');
+  for (const dir of plan.packages) expect(workspace).toContain(`- ${dir.split('/')[0]}/*`);
+}
+
+describe('planProject', () => {
+  it('gives a stdio-only project the stdio app and only the packages it imports', () => {
+    const plan = planProject(template, choose());
+    expect(folders(plan)).toEqual([
+      'apps/stdio',
+      'packages/config',
+      'packages/errors',
+      'packages/example-server',
+      'packages/logging',
+    ]);
+    expect(plan.files.has('.env.example')).toBe(false);
+    expect(plan.files.has('.dockerignore')).toBe(false);
+    expect(JSON.parse(text(plan, 'package.json')).scripts.start).toContain('--filter @acme/stdio');
+    expectSelfContained(plan, '@acme');
+  });
+
+  it('brings the HTTP pipeline along when only Lambda is chosen, and says so', () => {
+    const plan = planProject(template, choose({ apps: ['lambda'] }));
+    expect(plan.apps).toEqual(['hono-http', 'lambda']);
+    expect(plan.added).toEqual(['hono-http']);
+    expect(folders(plan)).toContain('infra/observability');
+    expect(folders(plan)).not.toContain('infra/nginx');
+    expectSelfContained(plan, '@acme');
+  });
+
+  it('keeps the nginx config for compose but not the session scale-out test without the session app', () => {
+    const plan = planProject(template, choose({ apps: ['hono-http'], infra: ['docker'] }));
+    expect(plan.files.has('infra/nginx/nginx.conf.template')).toBe(true);
+    expect(plan.files.has('infra/nginx/test/nginx.test.ts')).toBe(true);
+    expect(plan.files.has('infra/nginx/test/scale-out.test.ts')).toBe(false);
+    const nginx = JSON.parse(text(plan, 'infra/nginx/package.json'));
+    expect(Object.keys(nginx.devDependencies ?? {})).not.toContain('@acme/express-sessions');
+    expect(plan.files.has('infra/deploy/test/k8s.test.ts')).toBe(false);
+    const deploy = JSON.parse(text(plan, 'infra/deploy/package.json'));
+    expect(Object.keys(deploy.devDependencies)).not.toContain('kubernetes-models');
+    expect(folders(plan)).not.toContain('infra/k8s');
+    expectSelfContained(plan, '@acme');
+  });
+
+  it('assembles every part when everything is chosen', () => {
+    const plan = planProject(
+      template,
+      choose({
+        apps: ['stdio', 'hono-http', 'express-sessions', 'lambda'],
+        infra: ['docker', 'k8s'],
+        auth: 'oauth',
+        state: 'redis',
+      }),
+    );
+    expect(folders(plan)).toEqual(
+      expect.arrayContaining([
+        'apps/express-sessions',
+        'apps/hono-http',
+        'apps/lambda',
+        'apps/stdio',
+        'infra/caddy',
+        'infra/deploy',
+        'infra/docker',
+        'infra/k8s',
+        'infra/nginx',
+        'infra/observability',
+        'packages/sessions',
+        'packages/testing',
+      ]),
+    );
+    expect(
+      folders(plan).some((dir) => dir.includes('conformance') || dir.includes('create-mcp')),
+    ).toBe(false);
+    expect(plan.files.has('infra/nginx/test/scale-out.test.ts')).toBe(true);
+    expect(text(plan, 'infra/k8s/base/configmap.yaml')).toMatch(
+      /AUTH_MODE: oauth\n[\s\S]*OAUTH_ISSUER/,
+    );
+    expect(text(plan, '.env.example')).toContain('REDIS_URL=redis://');
+    expect(text(plan, '.ci/run')).toMatch(/nginx[\s\S]*caddy[\s\S]*kubectl/);
+    expectSelfContained(plan, '@acme');
+  });
+
+  it('writes the chosen auth mode and state into .env.example and the Kubernetes config', () => {
+    const open = planProject(
+      template,
+      choose({ apps: ['hono-http'], auth: 'none', infra: ['k8s'] }),
+    );
+    expect(text(open, '.env.example')).toMatch(/^AUTH_MODE=none$/m);
+    expect(text(open, '.env.example')).toMatch(/^# REDIS_URL=/m);
+    expect(text(open, 'infra/k8s/base/configmap.yaml')).toContain('ALLOW_UNAUTHENTICATED: "true"');
+    expect(text(open, 'infra/k8s/base/configmap.yaml').match(/AUTH_MODE/g)).toHaveLength(1);
+  });
+
+  it('refuses Docker or Kubernetes for a project without an HTTP app', () => {
+    expect(() => planProject(template, choose({ infra: ['docker'] }))).toThrow(UsageError);
+  });
+
+  it('renames the scope in manifests, sources and the lockfile', () => {
+    const plan = planProject(template, choose({ scope: '@team-x', apps: ['hono-http'] }));
+    expect(JSON.parse(text(plan, 'apps/hono-http/package.json')).name).toBe('@team-x/hono-http');
+    expect(text(plan, 'apps/hono-http/src/main.ts')).toContain("from '@team-x/http'");
+    expect(text(plan, 'pnpm-lock.yaml')).toContain("'@team-x/http':");
+    expectSelfContained(plan, '@team-x');
+  });
+});
+
+describe('resolveApps', () => {
+  it('adds the apps a chosen app imports, in catalogue order', () => {
+    expect(resolveApps(['express-sessions', 'stdio'])).toEqual({
+      apps: ['stdio', 'hono-http', 'express-sessions'],
+      added: ['hono-http'],
+    });
+  });
+});

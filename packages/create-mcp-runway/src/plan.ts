@@ -1,0 +1,204 @@
+/**
+ * Decides every file of a new project from the choices: which folders come along, which
+ * workspace packages they need (followed through package.json, so nothing dangles), and how
+ * the shared files change (scope, root scripts, lockfile, docs links). Pure: writes nothing.
+ */
+
+import { generatedFiles, mainApp } from './generated.js';
+import { pruneLockfile } from './lockfile.js';
+import type { Choices } from './options.js';
+import { UsageError } from './options.js';
+import {
+  type AppName,
+  appParts,
+  infraParts,
+  ownedDevDependencies,
+  ownedFiles,
+  rootFiles,
+} from './parts.js';
+import type { Template } from './template.js';
+
+export interface Plan {
+  /** The apps the project gets, including those a chosen app builds on. */
+  apps: AppName[];
+  /** Apps added because a chosen app imports them. */
+  added: AppName[];
+  /** Workspace package folders, in the order they were found. */
+  packages: string[];
+  files: Map<string, string | Buffer>;
+}
+
+interface Manifest {
+  name: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+const TEMPLATE_SCOPE = '@mcp-runway/';
+
+/** The apps chosen plus what they import, in catalogue order. */
+export function resolveApps(chosen: readonly AppName[]): { apps: AppName[]; added: AppName[] } {
+  const set = new Set<AppName>(chosen);
+  for (const app of chosen) for (const required of appParts[app].requires) set.add(required);
+  const apps = (Object.keys(appParts) as AppName[]).filter((app) => set.has(app));
+  return { apps, added: apps.filter((app) => !chosen.includes(app)) };
+}
+
+function manifests(template: Template): Map<string, Manifest> {
+  const byDir = new Map<string, Manifest>();
+  for (const path of template.files) {
+    const match = /^((?:packages|apps|infra)\/[^/]+)\/package\.json$/.exec(path);
+    if (match?.[1]) byDir.set(match[1], JSON.parse(template.read(path).toString('utf8')));
+  }
+  return byDir;
+}
+
+export function planProject(template: Template, choices: Choices): Plan {
+  const { apps, added } = resolveApps(choices.apps);
+  if (choices.infra.length > 0 && !apps.includes('hono-http')) {
+    throw new UsageError(
+      'Docker and Kubernetes need an HTTP app: add hono-http, express-sessions or lambda, or pass --infra none',
+    );
+  }
+  const parts = new Set<string>([...apps, ...choices.infra]);
+  const dirs = new Set<string>();
+  for (const app of apps)
+    for (const dir of [`apps/${app}`, ...appParts[app].extraDirs]) dirs.add(dir);
+  for (const name of choices.infra) for (const dir of infraParts[name].dirs) dirs.add(dir);
+
+  // Follow workspace dependencies: shared packages come along; a dev dependency on an app that
+  // was not chosen (a test that drives it) goes, with the files that use it (ownedFiles).
+  const all = manifests(template);
+  const dirOf = new Map([...all].map(([dir, manifest]) => [manifest.name, dir]));
+  const removed = new Map<string, Set<string>>();
+  const remove = (dir: string, name: string) =>
+    removed.set(dir, (removed.get(dir) ?? new Set()).add(name));
+  const queue = [...dirs].filter((dir) => all.has(dir));
+  for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
+    const manifest = all.get(dir) as Manifest;
+    for (const group of ['dependencies', 'devDependencies'] as const) {
+      for (const name of Object.keys(manifest[group] ?? {})) {
+        const target = dirOf.get(name);
+        if (target === undefined || dirs.has(target)) continue;
+        if (target.startsWith('packages/')) {
+          dirs.add(target);
+          queue.push(target);
+        } else if (group === 'devDependencies') remove(dir, name);
+        else throw new Error(`${dir} depends on ${name}, which the project does not have`);
+      }
+    }
+  }
+  for (const [part, byDir] of Object.entries(ownedDevDependencies)) {
+    if (parts.has(part)) continue;
+    for (const [dir, names] of Object.entries(byDir)) for (const name of names) remove(dir, name);
+  }
+
+  const dropped = new Set(
+    Object.entries(ownedFiles)
+      .filter(([part]) => !parts.has(part))
+      .flatMap(([, files]) => files),
+  );
+  if (!choices.infra.includes('docker')) dropped.add('.dockerignore');
+  const inDirs = (path: string) => [...dirs].some((dir) => path.startsWith(`${dir}/`));
+  const paths = [...template.files]
+    .filter((path) => (rootFiles as readonly string[]).includes(path) || inDirs(path))
+    .filter((path) => !dropped.has(path))
+    .sort();
+
+  const packages = [...dirs].filter((dir) => all.has(dir)).sort();
+  const files = new Map<string, string | Buffer>();
+  const rename = (name: string) => name.replace(TEMPLATE_SCOPE, `${choices.scope}/`);
+  const named = packages.map((dir) => ({ dir, name: rename((all.get(dir) as Manifest).name) }));
+  const generated = generatedFiles(choices, apps, named);
+  const outputPaths = new Set([...paths, ...generated.keys()]);
+
+  for (const path of paths) {
+    const raw = template.read(path);
+    if (raw.includes(0)) {
+      files.set(path, raw);
+      continue;
+    }
+    let text = raw.toString('utf8');
+    const dir = path.replace(/\/package\.json$/, '');
+    if (path === 'package.json') text = rootManifest(text, choices, apps);
+    else if (path === 'turbo.json') text = turboConfig(text);
+    else if (all.has(dir) && path.endsWith('/package.json'))
+      text = trimManifest(text, removed.get(dir));
+    else if (path === 'pnpm-lock.yaml') {
+      text = pruneLockfile(text, { importers: new Set(['.', ...packages]), removed, rename });
+    } else if (path.endsWith('.md')) text = unlinkMissing(text, path, outputPaths);
+    else if (path === 'infra/k8s/base/configmap.yaml') text = withAuthSettings(text, choices);
+    files.set(path, text.replaceAll(TEMPLATE_SCOPE, `${choices.scope}/`));
+  }
+  for (const [path, text] of generated) files.set(path, text);
+  return { apps, added, packages, files };
+}
+
+function trimManifest(text: string, names: ReadonlySet<string> | undefined): string {
+  if (!names?.size) return text;
+  const manifest = JSON.parse(text) as Manifest;
+  for (const group of ['dependencies', 'devDependencies'] as const) {
+    for (const name of names) delete manifest[group]?.[name];
+  }
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+function rootManifest(text: string, choices: Choices, apps: readonly AppName[]): string {
+  const manifest = JSON.parse(text) as Manifest & { scripts: Record<string, string> };
+  const main = `${TEMPLATE_SCOPE}${mainApp(choices.apps, apps)}`;
+  manifest.name = choices.name;
+  manifest.version = '0.1.0';
+  manifest.description = `An MCP server, scaffolded with create-mcp-runway.`;
+  // mcp-runway's own check also scaffolds projects end to end; a project has no scaffolder.
+  manifest.scripts.check = (manifest.scripts.check ?? '').replace(' && turbo run test:e2e', '');
+  manifest.scripts.start = `turbo run build --filter=${main}... --output-logs=errors-only && pnpm --filter ${main} start`;
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+function turboConfig(text: string): string {
+  const config = JSON.parse(text) as { tasks: Record<string, { inputs?: string[] }> };
+  delete config.tasks['test:e2e'];
+  const test = config.tasks.test;
+  if (test?.inputs) test.inputs = test.inputs.filter((input) => !input.includes('/docs/'));
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** Links to files the project does not have become plain text (their folder was not chosen). */
+function unlinkMissing(text: string, path: string, files: ReadonlySet<string>): string {
+  const base = path.split('/').slice(0, -1);
+  return text.replace(/\[([^\]]+)\]\(((?:\.\.?\/)[^)#\s]*)(#[^)]*)?\)/g, (link, label, target) => {
+    const parts = [...base];
+    for (const segment of (target as string).split('/')) {
+      if (segment === '..') parts.pop();
+      else if (segment !== '.' && segment !== '') parts.push(segment);
+    }
+    const resolved = parts.join('/');
+    const exists =
+      files.has(resolved) || [...files].some((file) => file.startsWith(`${resolved}/`));
+    return exists ? link : (label as string);
+  });
+}
+
+/** The chosen auth mode becomes the deployment's default, next to the other settings. */
+function withAuthSettings(text: string, choices: Choices): string {
+  const lines: Record<typeof choices.auth, string[]> = {
+    none: [
+      '  # No authentication: anyone who reaches the Ingress can call every tool.',
+      '  AUTH_MODE: none',
+      '  ALLOW_UNAUTHENTICATED: "true"',
+    ],
+    apikey: [
+      '  # API keys: put API_KEYS (principal:scopes:sha256hex entries) in the Secret.',
+      '  AUTH_MODE: apikey',
+    ],
+    oauth: [
+      '  # OAuth 2.1 resource server: tokens from this issuer, for this resource, are accepted.',
+      '  AUTH_MODE: oauth',
+      '  OAUTH_ISSUER: https://idp.example.com/',
+      '  RESOURCE_URI: https://mcp.example.com/mcp',
+    ],
+  };
+  const without = text.replace(/^ {2}# Who may call:.*\n {2}AUTH_MODE: .*\n/m, '');
+  return `${without.trimEnd()}\n${lines[choices.auth].join('\n')}\n`;
+}
