@@ -1,21 +1,31 @@
 #!/usr/bin/env node
-// Adds up the vitest JSON reports every workspace package wrote (reports/vitest.json) and
+// Adds up the vitest JSON reports every workspace package wrote (reports/vitest*.json) and
 // prints one closing line, "tests: N passed, N failed", for people and CI alike.
 // Exits non-zero when a test failed or was skipped, or when no test ran at all.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+// The workspace's packages: every folder of packages/, apps/ and infra/, and docs/ itself.
+const packageDirs = ['packages', 'apps', 'infra']
+  .filter((group) => existsSync(join(root, group)))
+  .flatMap((group) =>
+    readdirSync(join(root, group))
+      .sort()
+      .map((name) => `${group}/${name}`),
+  )
+  .concat('docs');
 const rows = [];
-for (const group of ['packages', 'apps', 'infra']) {
-  const dir = join(root, group);
-  if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir).sort()) {
-    const report = join(dir, name, 'reports', 'vitest.json');
-    if (!existsSync(report)) continue;
-    const json = JSON.parse(readFileSync(report, 'utf8'));
+for (const dir of packageDirs) {
+  const reports = join(root, dir, 'reports');
+  if (!existsSync(reports)) continue;
+  // vitest.json, plus any further run a package keeps apart (vitest-e2e.json).
+  for (const file of readdirSync(reports)
+    .filter((name) => /^vitest.*\.json$/.test(name))
+    .sort()) {
+    const json = JSON.parse(readFileSync(join(reports, file), 'utf8'));
     rows.push({
-      package: `${group}/${name}`,
+      package: file === 'vitest.json' ? dir : `${dir} (${file.slice(7, -5)})`,
       passed: json.numPassedTests,
       failed: json.numFailedTests,
       skipped: json.numPendingTests + json.numTodoTests,
