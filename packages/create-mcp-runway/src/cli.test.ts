@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, listFiles, runCli, runCommand } from './test/cli.js';
+import { cleanEnv, listFiles, runAtTerminal, runCli, runCommand } from './test/cli.js';
 
 let work: string;
 beforeAll(() => {
@@ -71,6 +71,32 @@ describe('create-mcp-runway (the built CLI)', () => {
     expect(readFileSync(join(dir, '.ci/run'), 'utf8')).not.toMatch(/redis|nginx|apt-get/);
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(manifest.name).toBe('stdio-only');
+  });
+
+  it('asks for every choice at a terminal and builds what was answered', async () => {
+    const DOWN = '\x1b[B';
+    const result = await runAtTerminal(['--no-git'], work, [
+      ['Project folder', 'asked\r'],
+      ['Package scope', '\r'], // keep the suggested @asked
+      ['Which apps?', ' \r'], // un-tick stdio, keep Hono HTTP
+      ['Authentication', `${DOWN}\r`], // API keys -> OAuth 2.1
+      ['Shared state', `${DOWN}\r`], // Redis
+      ['Deployment files', `${DOWN} \r`], // add Kubernetes to Docker
+      ['Install dependencies now?', 'n\r'],
+    ]);
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain('Created asked');
+    const dir = join(work, 'asked');
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain('Auth: `oauth`. State: Redis');
+    expect(topFolders(listFiles(dir))).toEqual(
+      expect.arrayContaining(['apps/hono-http', 'infra/docker', 'infra/k8s']),
+    );
+    expect(topFolders(listFiles(dir))).not.toContain('apps/stdio');
+    expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'apps/hono-http/package.json'), 'utf8')).name).toBe(
+      '@asked/hono-http',
+    );
   });
 
   it('scaffolds the session app with Kubernetes under the scope it is given', async () => {

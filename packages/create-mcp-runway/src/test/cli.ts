@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 export const cliPath = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -84,4 +85,53 @@ export function pnpm(): { command: string; args: string[] } {
   const execPath = process.env.npm_execpath;
   if (execPath && /pnpm/.test(execPath)) return { command: process.execPath, args: [execPath] };
   return { command: 'npx', args: ['--yes', 'pnpm@10.34.9'] };
+}
+
+/**
+ * Runs the CLI at a real terminal (util-linux `script` gives it a pty; `stty` a size, since
+ * prompts wrap at the terminal's width) and answers each prompt when its text appears.
+ */
+export function runAtTerminal(
+  args: string[],
+  cwd: string,
+  answers: readonly (readonly [prompt: string, keys: string])[],
+): Promise<Run> {
+  const env = cleanEnv();
+  delete env.CI;
+  const command = `stty cols 120 rows 40; exec ${process.execPath} ${cliPath} ${args.join(' ')}`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', resolve);
+  });
+  return (async () => {
+    let seen = 0;
+    for (const [prompt, keys] of answers) {
+      const started = Date.now();
+      for (;;) {
+        const at = stripVTControlCharacters(stdout).indexOf(prompt, seen);
+        if (at >= 0) {
+          seen = at + prompt.length;
+          break;
+        }
+        if (Date.now() - started > 10_000) {
+          child.kill('SIGKILL');
+          throw new Error(`no prompt "${prompt}":\n${stripVTControlCharacters(stdout)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100)); // let the prompt take raw input
+      child.stdin.write(keys);
+    }
+    const code = await exited;
+    return { code, stdout: stripVTControlCharacters(stdout), stderr };
+  })();
 }
