@@ -5,5 +5,6 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     exclude: ['src/**/*.e2e.test.ts', 'dist/**', 'node_modules/**'],
+    testTimeout: 60_000,
   },
 });
