@@ -89,6 +89,11 @@ function parseBody(text: string): RpcMessage | undefined {
   }
 }
 
+/** Bodies above this size are written in chunks of it (see below). */
+const CHUNK = 64 * 1024;
+/** How long a large body waits after its first chunk for a refusal on Content-Length alone. */
+const EARLY_ANSWER_MS = 500;
+
 export function send(options: HttpRequest): Promise<HttpReply> {
   const { url, method = 'GET', headers = {}, body, read = 'body', timeoutMs } = options;
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -143,7 +148,32 @@ export function send(options: HttpRequest): Promise<HttpReply> {
     const timer = setTimeout(() => finish(`no answer within ${timeoutMs} ms`), timeoutMs);
     // A server may answer (413) and close before the whole body is written: the answer counts.
     req.on('error', (error) => finish(error.message));
-    req.end(body);
+    if (body === undefined || Buffer.byteLength(body) <= CHUNK) {
+      req.end(body);
+      return;
+    }
+    // A large body goes out in two steps. First the headers and one chunk, then a pause: a
+    // server that refuses on Content-Length answers at once and closes, and any byte that
+    // reaches it after that close makes its kernel reset the connection, which on Linux throws
+    // away the answer the client has not read yet. Only a server still reading gets the rest,
+    // a chunk at a time, and the writing stops as soon as an answer has come.
+    const bytes = Buffer.from(body);
+    req.setHeader('content-length', bytes.length);
+    let offset = 0;
+    const pump = () => {
+      while (offset < bytes.length && !settled && reply === undefined) {
+        const chunk = bytes.subarray(offset, offset + CHUNK);
+        offset += chunk.length;
+        if (!req.write(chunk)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      if (!settled && reply === undefined) req.end();
+    };
+    offset = CHUNK;
+    req.write(bytes.subarray(0, CHUNK));
+    setTimeout(pump, EARLY_ANSWER_MS);
   });
 }
 
