@@ -96,6 +96,8 @@ function readme(
     lines.push(
       `The server listens on \`${MAIN_URL[main]}\`; \`GET /health\` and \`GET /ready\` are the probes.`,
       `Try it: \`npx --yes @modelcontextprotocol/inspector@2.12.0 --cli ${MAIN_URL[main]} --method tools/list\`.`,
+      'Check it the way production will (both eras, CORS, Host/Origin, malformed input, OAuth',
+      `discovery, SSE headers, sessions): \`node packages/testing/dist/cli.js ${MAIN_URL[main]}\`.`,
       '',
     );
   } else {

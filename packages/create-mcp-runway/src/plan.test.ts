@@ -152,6 +152,9 @@ describe('planProject', () => {
       /AUTH_MODE: oauth\n[\s\S]*OAUTH_ISSUER/,
     );
     expect(text(plan, '.env.example')).toContain('REDIS_URL=redis://');
+    expect(text(plan, 'README.md')).toContain(
+      'node packages/testing/dist/cli.js http://127.0.0.1:3000/mcp',
+    );
     expect(text(plan, '.ci/run')).toMatch(/nginx[\s\S]*caddy[\s\S]*kubectl/);
     expectSelfContained(plan, '@acme');
   });

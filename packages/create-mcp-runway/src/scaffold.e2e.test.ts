@@ -3,11 +3,12 @@
  * the store this workspace filled), then passes its own README test command: lint, typecheck,
  * build and every test, with real Redis, nginx, promtool, caddy and kubectl where it has them.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, pnpm, runCli, runCommand } from './test/cli.js';
+import { cleanEnv, listFiles, pnpm, runCli, runCommand } from './test/cli.js';
 
 let work: string;
 beforeAll(() => {
@@ -45,7 +46,7 @@ describe('a generated project passes its own checks', () => {
   });
 
   it('with every app, OAuth, Redis, Docker and Kubernetes', async () => {
-    await scaffoldInstallCheck('everything', [
+    const cwd = await scaffoldInstallCheck('everything', [
       '--scope',
       'acme',
       '--apps',
@@ -57,5 +58,112 @@ describe('a generated project passes its own checks', () => {
       '--infra',
       'docker,k8s',
     ]);
+    // The README's start command serves, and the project's own readiness kit passes it.
+    const server = await startServer(cwd);
+    try {
+      const report = await runCommand(
+        process.execPath,
+        [
+          'packages/testing/dist/cli.js',
+          server.url,
+          '--origin',
+          'http://127.0.0.1:6274',
+          '--streaming-tool',
+          'generate_report',
+        ],
+        { cwd, env: cleanEnv() },
+      );
+      expect(report.code, `${report.stdout}\n${report.stderr}`).toBe(0);
+      expect(report.stdout).toMatch(/^PASS +eras /m);
+      expect(report.stdout).toMatch(/^PASS +malformed /m);
+    } finally {
+      // pnpm reports the signal as a failure; the app's own last log line says how it ended.
+      expect(await server.stop()).toMatch(/"outcome":"idle","msg":"stopped"/);
+    }
   });
 });
+
+describe('the published package', () => {
+  it('scaffolds from its tarball, as npm create would run it', async () => {
+    const packDir = join(work, 'pack');
+    const packed = await runCommand('npm', ['pack', '--pack-destination', work], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: cleanEnv(),
+    });
+    expect(packed.code, packed.stderr).toBe(0);
+    const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
+    expect(tarball).toBeDefined();
+    const created = await runCommand(
+      'npm',
+      [
+        'exec',
+        '--yes',
+        `--package=${join(work, tarball as string)}`,
+        '--',
+        'create-mcp-runway',
+        'from-tarball',
+        '--apps',
+        'stdio',
+        '--infra',
+        'none',
+        '--no-install',
+        '--no-git',
+      ],
+      {
+        cwd: work,
+        env: cleanEnv({ CI: 'true', npm_config_cache: join(packDir, 'cache') }),
+        timeoutMs: 180_000,
+      },
+    );
+    expect(created.code, `${created.stdout}\n${created.stderr}`).toBe(0);
+    expect(listFiles(join(work, 'from-tarball'))).toContain('apps/stdio/src/main.ts');
+    expect(existsSync(join(work, 'from-tarball', '.npmrc'))).toBe(true);
+  });
+});
+
+/** `pnpm start` from the README, on a port the OS picks; stopped with SIGTERM (a drain). */
+async function startServer(cwd: string): Promise<{ url: string; stop(): Promise<string> }> {
+  const { command, args } = pnpm();
+  const child = spawn(command, [...args, 'start'], {
+    cwd,
+    detached: true,
+    env: cleanEnv({ PORT: '0', METRICS_PORT: '0', LOG_FORMAT: 'json' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: string) => {
+    output += chunk;
+  };
+  child.stdout.setEncoding('utf8').on('data', collect);
+  child.stderr.setEncoding('utf8').on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), signal);
+    } catch {
+      // already gone
+    }
+  };
+  const started = Date.now();
+  for (;;) {
+    const line = output.split('\n').find((text) => text.includes('"msg":"listening"'));
+    const port = line ? (JSON.parse(line.slice(line.indexOf('{'))).address?.port as number) : 0;
+    if (port) {
+      return {
+        url: `http://127.0.0.1:${port}/mcp`,
+        async stop() {
+          kill('SIGTERM');
+          const timer = setTimeout(() => kill('SIGKILL'), 15_000);
+          await exited;
+          clearTimeout(timer);
+          return output;
+        },
+      };
+    }
+    if (child.exitCode !== null || Date.now() - started > 120_000) {
+      kill('SIGKILL');
+      throw new Error(`pnpm start did not listen:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
