@@ -150,7 +150,8 @@ function configNotes(choices: Choices): string[] {
 function ciNeeds(apps: readonly AppName[], choices: Choices): string[] {
   const needs: string[] = [];
   if (apps.includes('hono-http')) needs.push('redis-server', 'promtool');
-  if (apps.includes('express-sessions') || choices.infra.includes('docker')) needs.push('nginx');
+  const composeNginx = choices.infra.includes('docker') && choices.state === 'redis';
+  if (apps.includes('express-sessions') || composeNginx) needs.push('nginx');
   if (choices.infra.includes('docker')) needs.push('caddy');
   if (choices.infra.includes('k8s')) needs.push('kubectl');
   return needs;

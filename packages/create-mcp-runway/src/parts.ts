@@ -72,8 +72,8 @@ export const infraParts: Record<InfraName, InfraPart> = {
   docker: {
     name: 'docker',
     title: 'Docker, compose and Caddy',
-    // compose puts nginx in front of three instances, so the nginx config comes along.
-    dirs: ['infra/docker', 'infra/caddy', 'infra/nginx', 'infra/deploy'],
+    // With Redis, compose puts nginx in front of three instances: planProject adds infra/nginx.
+    dirs: ['infra/docker', 'infra/caddy', 'infra/deploy'],
     files: [],
   },
   k8s: {
@@ -86,7 +86,9 @@ export const infraParts: Record<InfraName, InfraPart> = {
 
 /**
  * Files that stay only when a part is chosen, although their folder comes with another part.
- * Keyed by the part that owns them.
+ * Keyed by the part that owns them (an app, an infra part, or a state store); a file listed
+ * under two parts needs both. Markdown marks such lines with `<!-- runway:part NAME -->` …
+ * `<!-- runway:end -->`.
  */
 export const ownedFiles: Record<string, readonly string[]> = {
   'express-sessions': [
@@ -98,10 +100,14 @@ export const ownedFiles: Record<string, readonly string[]> = {
   docker: [
     'infra/deploy/test/caddy.test.ts',
     'infra/deploy/test/compose.test.ts',
+    'infra/deploy/test/compose-single.test.ts',
     'infra/deploy/test/container.test.ts',
     'infra/deploy/test/dockerfile.ts',
   ],
   k8s: ['infra/deploy/test/k8s.test.ts'],
+  // The state choice picks the compose file: three instances sharing Redis, or one in memory.
+  redis: ['infra/docker/compose.yaml', 'infra/deploy/test/compose.test.ts'],
+  memory: ['infra/docker/compose.single.yaml', 'infra/deploy/test/compose-single.test.ts'],
 };
 
 /** Dev dependencies that only a part's own files use. */

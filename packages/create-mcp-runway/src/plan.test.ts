@@ -52,6 +52,7 @@ function expectSelfContained(plan: ReturnType<typeof planProject>, scope: string
   for (const [path, content] of plan.files) {
     const body = content.toString();
     expect(body.includes('@mcp-runway/'), `${path} still names @mcp-runway`).toBe(false);
+    expect(body.includes('runway:part'), `${path} keeps a part marker`).toBe(false);
     if (/\.(ts|mjs)$/.test(path)) {
       for (const [, name] of body.matchAll(importPattern)) {
         expect(names.has(name as string), `${path} imports ${name}`).toBe(true);
@@ -105,7 +106,10 @@ describe('planProject', () => {
   });
 
   it('keeps the nginx config for compose but not the session scale-out test without the session app', () => {
-    const plan = planProject(template, choose({ apps: ['hono-http'], infra: ['docker'] }));
+    const plan = planProject(
+      template,
+      choose({ apps: ['hono-http'], infra: ['docker'], state: 'redis' }),
+    );
     expect(plan.files.has('infra/nginx/nginx.conf.template')).toBe(true);
     expect(plan.files.has('infra/nginx/test/nginx.test.ts')).toBe(true);
     expect(plan.files.has('infra/nginx/test/scale-out.test.ts')).toBe(false);
@@ -115,6 +119,20 @@ describe('planProject', () => {
     const deploy = JSON.parse(text(plan, 'infra/deploy/package.json'));
     expect(Object.keys(deploy.devDependencies)).not.toContain('kubernetes-models');
     expect(folders(plan)).not.toContain('infra/k8s');
+    expectSelfContained(plan, '@acme');
+  });
+
+  it('gives Docker with state in memory the one-instance compose file and no nginx', () => {
+    const plan = planProject(template, choose({ apps: ['hono-http'], infra: ['docker'] }));
+    expect(plan.files.has('infra/docker/compose.single.yaml')).toBe(true);
+    expect(plan.files.has('infra/deploy/test/compose-single.test.ts')).toBe(true);
+    expect(plan.files.has('infra/docker/compose.yaml')).toBe(false);
+    expect(plan.files.has('infra/deploy/test/compose.test.ts')).toBe(false);
+    expect(folders(plan)).not.toContain('infra/nginx');
+    const readme = text(plan, 'infra/docker/README.md');
+    expect(readme).toContain('compose.single.yaml');
+    expect(readme).not.toMatch(/compose\.yaml|nginx|Redis/);
+    expect(text(plan, '.ci/run')).not.toContain('nginx');
     expectSelfContained(plan, '@acme');
   });
 

@@ -61,11 +61,13 @@ export function planProject(template: Template, choices: Choices): Plan {
       'Docker and Kubernetes need an HTTP app: add hono-http, express-sessions or lambda, or pass --infra none',
     );
   }
-  const parts = new Set<string>([...apps, ...choices.infra]);
+  const parts = new Set<string>([...apps, ...choices.infra, choices.state]);
   const dirs = new Set<string>();
   for (const app of apps)
     for (const dir of [`apps/${app}`, ...appParts[app].extraDirs]) dirs.add(dir);
   for (const name of choices.infra) for (const dir of infraParts[name].dirs) dirs.add(dir);
+  // The Redis compose file puts nginx in front of its three instances.
+  if (choices.infra.includes('docker') && choices.state === 'redis') dirs.add('infra/nginx');
 
   // Follow workspace dependencies: shared packages come along; a dev dependency on an app that
   // was not chosen (a test that drives it) goes, with the files that use it (ownedFiles).
@@ -127,8 +129,9 @@ export function planProject(template: Template, choices: Choices): Plan {
       text = trimManifest(text, removed.get(dir));
     else if (path === 'pnpm-lock.yaml') {
       text = pruneLockfile(text, { importers: new Set(['.', ...packages]), removed, rename });
-    } else if (path.endsWith('.md')) text = unlinkMissing(text, path, outputPaths);
-    else if (path === 'infra/k8s/base/configmap.yaml') text = withAuthSettings(text, choices);
+    } else if (path.endsWith('.md')) {
+      text = unlinkMissing(keepChosenParts(text, parts), path, outputPaths);
+    } else if (path === 'infra/k8s/base/configmap.yaml') text = withAuthSettings(text, choices);
     files.set(path, text.replaceAll(TEMPLATE_SCOPE, `${choices.scope}/`));
   }
   for (const [path, text] of generated) files.set(path, text);
@@ -162,6 +165,14 @@ function turboConfig(text: string): string {
   const test = config.tasks.test;
   if (test?.inputs) test.inputs = test.inputs.filter((input) => !input.includes('/docs/'));
   return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** Markdown lines marked for a part stay only when it was chosen; the markers always go. */
+function keepChosenParts(text: string, parts: ReadonlySet<string>): string {
+  return text.replace(
+    /<!-- runway:part ([a-z0-9-]+) -->\n([\s\S]*?)<!-- runway:end -->\n/g,
+    (_, part: string, body: string) => (parts.has(part) ? body : ''),
+  );
 }
 
 /** Links to files the project does not have become plain text (their folder was not chosen). */

@@ -45,6 +45,21 @@ describe('a generated project passes its own checks', () => {
     expect(readFileSync(join(cwd, 'pnpm-workspace.yaml'), 'utf8')).not.toContain('infra');
   });
 
+  it('with Hono HTTP, no auth, state in memory and Docker', async () => {
+    const cwd = await scaffoldInstallCheck('one-instance', [
+      '--apps',
+      'hono-http',
+      '--auth',
+      'none',
+      '--state',
+      'memory',
+      '--infra',
+      'docker',
+    ]);
+    expect(existsSync(join(cwd, 'infra/docker/compose.single.yaml'))).toBe(true);
+    expect(existsSync(join(cwd, 'infra/nginx'))).toBe(false);
+  });
+
   it('with every app, OAuth, Redis, Docker and Kubernetes', async () => {
     const cwd = await scaffoldInstallCheck('everything', [
       '--scope',
