@@ -1,0 +1,116 @@
+/**
+ * @mcp-runway/testing/process: run a built server as its own process, as production does, and
+ * wait until it says it is listening; then point the readiness checks (or an SDK client) at it.
+ * Node-only, hence its own subpath.
+ *
+ * Child processes are run asynchronously and their stderr is always read: a child whose pipe
+ * nobody reads blocks on its next log line, and a synchronous spawn with a timeout can hang on
+ * a logger flushing at exit.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+
+export type LogLine = Record<string, unknown>;
+
+export interface SpawnedServer {
+  child: ChildProcessWithoutNullStreams;
+  /** `http://127.0.0.1:<port>`, the port the server reported. */
+  url: string;
+  /** Every JSON line the server wrote to stderr so far. */
+  logs(): LogLine[];
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+}
+
+export interface SpawnOptions {
+  /** Environment on top of this process's own (PORT=0 and METRICS_PORT=0 by default). */
+  env?: Record<string, string>;
+  /** The port from a log line, once the server is listening (default: pino's `listening` line). */
+  ready?: (line: LogLine) => number | undefined;
+  /** How long the server may take to listen (default 10 s). */
+  timeoutMs?: number;
+}
+
+const listening = (line: LogLine): number | undefined =>
+  line.msg === 'listening' ? (line.address as { port?: number } | undefined)?.port : undefined;
+
+function jsonLines(text: string): LogLine[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
+}
+
+/** Starts `node <entry>` with JSON logs on stderr and resolves once it reports its port. */
+export async function spawnServer(
+  entry: string,
+  options: SpawnOptions = {},
+): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, [entry], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      METRICS_PORT: '0',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  // Never outlive the test run, even when a test fails before it stops the server.
+  const stop = () => child.kill('SIGKILL');
+  process.once('exit', stop);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      process.off('exit', stop);
+      resolve(code);
+    }),
+  );
+  const logs = () => jsonLines(stderr);
+  const ready = options.ready ?? listening;
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start:\n${stderr}`)),
+      options.timeoutMs ?? 10_000,
+    );
+    child.stderr.on('data', () => {
+      for (const line of logs()) {
+        const found = ready(line);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+          return;
+        }
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early:\n${stderr}`));
+    });
+  });
+  return { child, url: `http://127.0.0.1:${port}`, logs, exited };
+}
+
+/** Runs `node <entry>` until it exits on its own (a refused configuration): its code and stderr. */
+export function runToExit(
+  entry: string,
+  env: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [entry], {
+    env: { ...process.env, PORT: '0', METRICS_PORT: '0', ...env },
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    }),
+  );
+}
