@@ -9,8 +9,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommand } from '@mcp-runway/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, listFiles, runAtTerminal, runCli, runCommand } from './test/cli.js';
+import { cleanEnv, listFiles, runAtTerminal, runCli } from './test/cli.js';
 
 let work: string;
 beforeAll(() => {

@@ -65,6 +65,7 @@ function readme(
   const main = mainApp(choices.apps, apps);
   const run = `npx --yes ${PNPM}`;
   const http = apps.includes('hono-http');
+  const needs = ciNeeds(apps, choices);
   const rows = packages.map(({ dir, name }) => `| \`${dir}\` | \`${name}\` |`);
   const infra = choices.infra.map((name) => `- ${infraParts[name].title}`);
   const lines = [
@@ -89,7 +90,7 @@ function readme(
     `${run} install --frozen-lockfile && ${run} check`,
     '```',
     'It ends with one line, `tests: N passed, N failed`. `bash .ci/run` does the same after',
-    `starting what the tests need${ciNeeds(apps, choices).length ? ` (${ciNeeds(apps, choices).join(', ')})` : ''}.`,
+    `starting what the tests need${needs.length ? ` (${needs.join(', ')})` : ''}.`,
     '',
   ];
   if (main !== 'stdio') {

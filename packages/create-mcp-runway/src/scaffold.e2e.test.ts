@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommand } from '@mcp-runway/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, listFiles, pnpm, runCli, runCommand } from './test/cli.js';
+import { cleanEnv, listFiles, pnpm, runCli } from './test/cli.js';
 
 let work: string;
 beforeAll(() => {

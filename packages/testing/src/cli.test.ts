@@ -3,26 +3,15 @@
  * check fails, 0 when none does, 2 on bad usage, and never prints a credential, even when the
  * server echoes one back in an error page.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from './process.js';
 import { ALLOWED_ORIGIN, type BrokenServer, startBrokenServer } from './test/broken-server.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, ...args]);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const run = (args: string[]) => runCommand(process.execPath, [cli, ...args]);
 
 let leaky: BrokenServer;
 let healthy: BrokenServer;

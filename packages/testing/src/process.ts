@@ -93,24 +93,64 @@ export async function spawnServer(
   return { child, url: `http://127.0.0.1:${port}`, logs, exited };
 }
 
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  /** The child's whole environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Killed (SIGKILL) and rejected, with its output so far, after this long (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** Runs a command to its end and collects its output. */
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+    }, options.timeoutMs ?? 60_000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** Runs `node <entry>` until it exits on its own (a refused configuration): its code and stderr. */
-export function runToExit(
+export async function runToExit(
   entry: string,
   env: Record<string, string> = {},
   timeoutMs = 10_000,
 ): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [entry], {
+  const { code, stderr } = await runCommand(process.execPath, [entry], {
     env: { ...process.env, PORT: '0', METRICS_PORT: '0', ...env },
+    timeoutMs,
   });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    }),
-  );
+  return { code, stderr };
 }
