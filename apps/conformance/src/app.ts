@@ -1,7 +1,7 @@
-import { createApp as createSessionPipeline } from '@mcp-runway/express-sessions/app';
-import { createApp as createPipeline } from '@mcp-runway/hono-http/app';
 import { createDrain, type Drain } from '@mcp-runway/http';
 import type { Logger } from '@mcp-runway/logging';
+import { createPipeline as createSessionPipeline } from '@mcp-runway/pipeline/express';
+import { createPipeline } from '@mcp-runway/pipeline/hono';
 import { SessionRegistry } from '@mcp-runway/sessions';
 import {
   createMcpHandler,
@@ -52,8 +52,9 @@ const PIPELINE_CONFIG = {
 };
 
 /**
- * The conformance fixtures behind the very pipeline `apps/hono-http` runs (request ids, headers,
- * CORS, Host/Origin, body checks, probes, drain), so the suite judges what users deploy.
+ * The conformance fixtures behind the very pipeline `apps/hono-http` runs
+ * (@mcp-runway/pipeline/hono: request ids, headers, CORS, Host/Origin, body checks, probes,
+ * drain), so the suite judges what users deploy.
  */
 export function createApp(options: CreateAppOptions): ConformanceApp {
   const { logger, mcpPath = '/mcp' } = options;
@@ -65,6 +66,8 @@ export function createApp(options: CreateAppOptions): ConformanceApp {
     config: { ...PIPELINE_CONFIG, MCP_PATH: mcpPath },
     logger,
     mcp: handler,
+    // No auth in front of the fixtures: the suite's scenarios are about the protocol.
+    toolPolicies: {},
     drain,
   });
   return { app, handler, drain };
@@ -79,7 +82,8 @@ export interface ConformanceSessionApp {
 }
 
 /**
- * The fixtures behind the express-sessions pipeline: 2025 clients get real sessions (the
+ * The fixtures behind the session-lane pipeline apps/express-sessions runs
+ * (@mcp-runway/pipeline/express): 2025 clients get real sessions (the
  * stateful scenarios: several SSE streams per session, resumption), 2026-07-28 clients the
  * stateless handler.
  */
@@ -92,6 +96,7 @@ export function createSessionApp(options: CreateAppOptions): ConformanceSessionA
     config: { ...PIPELINE_CONFIG, MCP_PATH: mcpPath },
     logger,
     modern: handler,
+    toolPolicies: {},
     sessions,
     drain,
   });

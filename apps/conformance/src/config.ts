@@ -12,8 +12,8 @@ export const configSchema = baseConfigSchema.extend({
     .regex(/^\/[^\s?#]*$/, 'must be a path starting with /, like /mcp')
     .default('/mcp'),
   /**
-   * `stateless` (default): the hono-http pipeline, every request self-contained.
-   * `sessions`: the express-sessions app, 2025 traffic on real sessions (Mcp-Session-Id, GET
+   * `stateless` (default): the Hono pipeline apps/hono-http runs, every request self-contained.
+   * `sessions`: the Express pipeline apps/express-sessions runs, 2025 traffic on real sessions (Mcp-Session-Id, GET
    * streams, resumption), for the suite's stateful scenarios.
    */
   LANE: z.enum(['stateless', 'sessions']).default('stateless'),

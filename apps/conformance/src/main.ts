@@ -25,8 +25,8 @@ const logger = createLogger({
   format: logFormatFor(config),
 });
 
-// 3. The app: the fixtures behind the hono-http pipeline (stateless), or behind the
-//    express-sessions pipeline (LANE=sessions: real 2025 sessions).
+// 3. The app: the fixtures behind the Hono pipeline (stateless), or behind the
+//    Express session-lane pipeline (LANE=sessions: real 2025 sessions).
 const lane =
   config.LANE === 'sessions'
     ? createSessionApp({ logger, mcpPath: config.MCP_PATH })

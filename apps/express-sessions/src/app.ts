@@ -1,147 +1,100 @@
 /**
- * The HTTP pipeline in front of the MCP endpoint, in the order a request meets it: the Hono
- * app's pipeline (steps 2 and 3), step for step, through the Express adapters of the same
- * cores. Only the end differs: the lane split of step 4 (see lanes.ts).
+ * The app as a whole, minus the process (main.ts listens and handles signals): security,
+ * metrics, the MCP server served two ways (the stateless 2026-07-28 lane and 2025 sessions),
+ * and the production pipeline in front of both. Tests build it the same way with a fixture
+ * server in place of the real one.
  */
-import type { Principal } from '@mcp-runway/auth';
-import {
-  type AuthLocals,
-  authenticate,
-  protectedResourceMetadataHandler,
-  requireToolScopes,
-} from '@mcp-runway/auth/express';
-import { toolPolicies } from '@mcp-runway/example-server';
-import type { Security } from '@mcp-runway/hono-http/security';
-import { allowlistsFor, createHealth, type Drain, type ReadinessCheck } from '@mcp-runway/http';
-import {
-  cors,
-  drainGuard,
-  errorHandler,
-  type Handler,
-  hostOriginGuard,
-  liveness,
-  mcpPost,
-  methodNotAllowed,
-  notFound,
-  type PipelineLocals,
-  readiness,
-  requestContext,
-  securityHeaders,
-} from '@mcp-runway/http/express';
+import type { ServerModule } from '@mcp-runway/example-server';
+import { createDrain, type Drain, pooledServerFactory } from '@mcp-runway/http';
 import type { Logger } from '@mcp-runway/logging';
-import type { McpMetrics } from '@mcp-runway/metrics';
-import { mcpMetrics, mcpTracing } from '@mcp-runway/metrics/express';
-import { clientKey } from '@mcp-runway/rate-limit';
-import { rateLimit } from '@mcp-runway/rate-limit/express';
-import type { SessionRegistry } from '@mcp-runway/sessions';
-import type { McpHttpHandler } from '@modelcontextprotocol/server';
-import express, { type Express } from 'express';
+import { createMetrics, instrumentServer, type McpMetrics } from '@mcp-runway/metrics';
+import { createSecurity, type Security } from '@mcp-runway/pipeline';
+import { createPipeline } from '@mcp-runway/pipeline/express';
+import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
+import type { Express } from 'express';
+import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import { mcpLanes } from './lanes.js';
-
-export type AppLocals = PipelineLocals & AuthLocals;
-const pass: Handler<AppLocals> = (_req, _res, next) => next();
-
-/** Whose request it is: the id sessions are bound to and rate-limit budgets are kept under. */
-export function callerId(principal: Principal | undefined): string | undefined {
-  return principal && `${principal.kind}:${principal.id}`;
-}
+import { createSessions, type Sessions } from './sessions.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'HOST' | 'MCP_PATH' | 'ALLOWED_HOSTS' | 'ALLOWED_ORIGINS' | 'BODY_LIMIT'>;
+  config: Config;
   logger: Logger;
-  /** The 2026-07-28 lane: the SDK's stateless handler, `createMcpHandler(..., { legacy: 'reject' })`. */
-  modern: McpHttpHandler;
-  /** The 2025-11-25 lane: sessions bound to the principal that created them. */
-  sessions: SessionRegistry;
-  drain: Drain;
-  /** Authentication and rate limits (step 3). Without it the endpoint is open and unlimited. */
-  security?: Security;
-  /** Metrics (step 5). */
-  metrics?: McpMetrics;
-  readinessChecks?: readonly ReadinessCheck[];
+  /** The MCP server to serve: `serverModule` from @mcp-runway/example-server, or yours. */
+  server: ServerModule;
+  /** The process's one Redis connection (REDIS_URL): limits, sessions and events share it. */
+  redis?: Redis | undefined;
+  /** Prefix of this app's session keys in Redis. @default 'mcp-runway' */
+  keyPrefix?: string;
 }
 
-export function createApp({
+export interface App {
+  /** The Express app: the request listener of a Node HTTP server. */
+  app: Express;
+  drain: Drain;
+  modern: McpHttpHandler;
+  sessions: Sessions;
+  metrics: McpMetrics;
+  security: Security;
+  /** Closes the stateless handler and the limiter (sessions close on drain, see main.ts). */
+  close(): Promise<void>;
+}
+
+export async function createApp({
   config,
   logger,
-  modern,
-  sessions,
-  drain,
-  security,
-  metrics,
-  readinessChecks = [],
-}: AppOptions): Express {
-  // On loopback the allowlists default to localhost; elsewhere config requires ALLOWED_HOSTS.
-  const { allowedHosts, allowedOrigins } = allowlistsFor(config);
-  const health = createHealth({ checks: readinessChecks, isDraining: () => drain.draining });
-  const auth = security?.auth;
+  server,
+  redis,
+  keyPrefix,
+}: AppOptions): Promise<App> {
+  // 3. Security (step 3): the authenticator (AUTH_MODE) and the rate limiter.
+  const security = await createSecurity(config, { logger, server, redis });
 
-  const app = express();
-  // Routes match as Hono's do: `/MCP` and `/mcp/` are other paths (404), not the endpoint.
-  app.set('case sensitive routing', true);
-  app.set('strict routing', true);
-  // `trust proxy` stays off: clientKey decides how far X-Forwarded-For is believed (TRUST_PROXY).
-  app.disable('x-powered-by');
+  // 4. The MCP server, served two ways. Both lanes build servers from the same factory.
+  //    Every server is instrumented before its tools register (step 5).
+  const metrics = createMetrics({ tools: server.toolNames });
+  const factory = server.createServerFactory({
+    logger,
+    settings: config,
+    decorate: (instance) => instrumentServer(instance, metrics, { logger }),
+  });
+  //    2026-07-28: stateless, on pooled server instances; 2025 traffic never reaches it.
+  const modern = createMcpHandler(pooledServerFactory(factory), { legacy: 'reject' });
+  //    2025-11-25: a bounded registry of sessions (in memory, or in Redis).
+  const sessions = createSessions(config, {
+    logger,
+    factory,
+    redis,
+    ...(keyPrefix && { keyPrefix }),
+  });
 
-  // 1. Request id and the access log line (first, so it sees every outcome).
-  app.use(requestContext<AppLocals>(logger));
-  //    ...and the MCP endpoint's metrics (method, era, outcome, auth and rate-limit refusals).
-  if (metrics) app.use(config.MCP_PATH, mcpMetrics(metrics));
-  // 2. Security headers on every response, errors included.
-  app.use(securityHeaders());
-  // 3. CORS: answer preflights, add allow/expose headers for allowed browser origins.
-  app.use(cors({ allowedOrigins }));
-  // 4. Host and Origin allowlists (DNS-rebinding protection); probes are exempt.
-  app.use(hostOriginGuard({ allowedHosts, allowedOrigins }));
+  // 5. The HTTP pipeline (@mcp-runway/pipeline/express): request id, headers, CORS,
+  //    Host/Origin, probes, then on the MCP endpoint: drain, auth, body checks, scopes, rate
+  //    limit, and the lane split.
+  const drain = createDrain();
+  const app = createPipeline({
+    config,
+    logger,
+    modern,
+    toolPolicies: server.toolPolicies,
+    sessions: sessions.registry,
+    drain,
+    security,
+    metrics,
+  });
+  metrics.watchSessions(sessions.registry, { max: config.SESSION_MAX });
+  metrics.watchRateLimiter(security.limiter);
+  metrics.watchReadiness(() => !drain.draining);
 
-  // 5. Probes: liveness never depends on anything; readiness turns 503 while draining.
-  app.get('/health', liveness(health));
-  app.get('/ready', readiness(health));
-  // 6. OAuth Protected Resource Metadata (RFC 9728), public like the probes.
-  const metadata = auth?.metadata;
-  for (const path of metadata?.paths ?? []) {
-    if (metadata) app.get(path, protectedResourceMetadataHandler(metadata.document));
-  }
-
-  // 7. The MCP endpoint, in the Hono app's order: refuse new work while draining;
-  //    authenticate (401 before the body is read); check and parse the body (POST only);
-  //    require the tool's scopes (403 step-up); spend the caller's budget (429); then the
-  //    lane split: 2025 traffic to the session registry, 2026-07-28 to the stateless handler.
-  const guard = [drainGuard(drain), auth ? authenticate<AppLocals>(auth.authenticator) : pass];
-  const limit = security
-    ? rateLimit<AppLocals>({
-        limiter: security.limiter,
-        key: (req, res) =>
-          clientKey({
-            principalId: callerId(res.locals.principal),
-            remoteAddress: req.socket.remoteAddress,
-            forwardedFor: req.get('x-forwarded-for'),
-            trustProxy: security.trustProxy,
-          }),
-        tool: (_req, res) =>
-          res.locals.mcp?.method === 'tools/call' ? res.locals.mcp.toolName : undefined,
-      })
-    : pass;
-  const lanes = mcpLanes({ sessions, modern, callerId });
-  app.post(
-    config.MCP_PATH,
-    ...guard,
-    mcpPost<AppLocals>({ maxBodyBytes: config.BODY_LIMIT }),
-    // The request's trace span, a child of the caller's traceparent (free unless tracing is on).
-    metrics ? mcpTracing(metrics) : pass,
-    auth ? requireToolScopes<AppLocals>(toolPolicies, auth.challenge) : pass,
-    limit,
-    lanes,
-  );
-  // GET (the session's notification stream, or a resume) and DELETE (end the session):
-  // no body, so no body checks and no tool.
-  app.get(config.MCP_PATH, ...guard, limit, lanes);
-  app.delete(config.MCP_PATH, ...guard, limit, lanes);
-  app.all(config.MCP_PATH, methodNotAllowed(['GET', 'POST', 'DELETE']));
-
-  // 8. Anything else is a 404; every error becomes a JSON-RPC error body with its status.
-  app.use(notFound());
-  app.use(errorHandler());
-  return app;
+  return {
+    app,
+    drain,
+    modern,
+    sessions,
+    metrics,
+    security,
+    async close() {
+      await modern.close();
+      await security.close();
+    },
+  };
 }

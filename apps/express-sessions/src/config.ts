@@ -1,24 +1,28 @@
 /**
- * Everything the app reads from the environment: step 3's settings, imported from the Hono
- * app rather than copied (one definition, one set of startup refusals), plus the session lane.
+ * Everything the app reads from the environment: the pieces of steps 2, 3 and 5 (the same ones
+ * the Hono app composes, each declared next to its code with its startup refusals), the session
+ * lane of step 4, and the MCP server's own settings.
  */
-import { port, positiveInt } from '@mcp-runway/config';
-import { configSchema as pipelineConfigSchema } from '@mcp-runway/hono-http/config';
+import { authConfig } from '@mcp-runway/auth';
+import { composeConfig, configPiece, port } from '@mcp-runway/config';
+import { settings as serverSettings } from '@mcp-runway/example-server';
+import { httpConfig } from '@mcp-runway/http';
+import { metricsConfig } from '@mcp-runway/metrics';
+import { rateLimitConfig } from '@mcp-runway/rate-limit';
+import { redisConfig } from '@mcp-runway/redis';
+import { sessionsConfig } from '@mcp-runway/sessions';
 import type { z } from 'zod';
 
-// safeExtend: a redefined field (PORT) must stay assignable to the Hono app's, so the shared
-// refinements, and createSecurity, keep reading what they expect.
-export const configSchema = pipelineConfigSchema.safeExtend({
-  /** 3000 is the Hono app's, 3001 the conformance fixture's: both can run beside this one. */
-  PORT: port(3002),
-  /** A session with no request, no open stream and nothing running this long ends (30 min). */
-  SESSION_IDLE_TIMEOUT_MS: positiveInt(1_800_000),
-  /** A session ends this long after initialize, however busy (24 h). */
-  SESSION_MAX_LIFETIME_MS: positiveInt(86_400_000),
-  /** Sessions one instance holds, live or dormant; initialize beyond it gets 503. */
-  SESSION_MAX: positiveInt(10_000),
-  /** An idle session hands back its McpServer (about 33 KB) and keeps a 1 KB record. */
-  SESSION_DORMANT_AFTER_MS: positiveInt(60_000),
-});
+export const configSchema = composeConfig(
+  httpConfig,
+  authConfig,
+  rateLimitConfig,
+  redisConfig, // limits, session records and event streams, shared by every instance
+  sessionsConfig, // SESSION_IDLE_TIMEOUT_MS, SESSION_MAX_LIFETIME_MS, SESSION_MAX, ...
+  metricsConfig,
+  serverSettings,
+  // 3000 is the Hono app's, 3001 the conformance fixture's: all three can run side by side.
+  configPiece({ PORT: port(3002) }),
+);
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,4 @@
-import { exampleServerChecks } from '@mcp-runway/example-server/testing';
+import { serverChecks } from '@mcp-runway/example-server/testing';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './test/start.js';
@@ -45,7 +45,7 @@ for (const { label, era, session, options } of clients) {
       if (session) expect(transport.sessionId).toMatch(/^[\w-]{22}$/);
       else expect(transport.sessionId).toBeUndefined();
     });
-    for (const check of exampleServerChecks)
+    for (const check of serverChecks)
       it(check.name, () => check.run({ client, expectedCaller: 'local' }));
   });
 }

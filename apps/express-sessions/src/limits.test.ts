@@ -94,7 +94,7 @@ describe('REDIS_URL: two instances sharing sessions, events and budgets', () => 
       API_KEYS: `${principal}:tickets:write:${hashApiKey(key)}`,
       RATE_LIMIT_POINTS: '1000',
     };
-    [a, b] = await Promise.all([startApp(env, keyPrefix), startApp(env, keyPrefix)]);
+    [a, b] = await Promise.all([startApp(env, { keyPrefix }), startApp(env, { keyPrefix })]);
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);

@@ -8,17 +8,14 @@
  */
 import { createServer } from 'node:http';
 import { loadConfigOrExit, logFormatFor, redactConfig } from '@mcp-runway/config';
-import { createServerFactory, tools } from '@mcp-runway/example-server';
-import { createSecurity } from '@mcp-runway/hono-http/security';
-import { createDrain, pooledServerFactory } from '@mcp-runway/http';
+import { serverModule } from '@mcp-runway/example-server';
 import { installGracefulShutdown, trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
-import { createMetrics, instrumentServer, serveMetrics } from '@mcp-runway/metrics';
+import { serveMetrics } from '@mcp-runway/metrics';
 import { startTracing } from '@mcp-runway/metrics/otel';
-import { createMcpHandler } from '@modelcontextprotocol/server';
+import { closeRedis, connectRedis } from '@mcp-runway/redis';
 import { createApp } from './app.js';
 import { configSchema } from './config.js';
-import { createSessions } from './sessions.js';
 
 // 1. Configuration: validated once; a bad value (or a public bind without ALLOWED_HOSTS) stops here.
 const config = loadConfigOrExit(configSchema);
@@ -30,39 +27,20 @@ const logger = createLogger({
   format: logFormatFor(config),
 });
 
-// 3. Security (step 3): the authenticator (AUTH_MODE) and the rate limiter (memory or Redis).
-const security = await createSecurity(config, logger);
-
-// 4. The MCP server, defined once and served two ways. Both lanes build servers from the same
-//    factory, so they share one ticket store.
-//    Every server is instrumented before its tools register (step 5: tool calls timed and counted).
+// 3. Shared state and traces: one Redis connection for the process (only with REDIS_URL),
+//    shared by rate limits, session records and event streams; traces only when
+//    OTEL_EXPORTER_OTLP_ENDPOINT is set.
+const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, { logger }) : undefined;
 const tracing = await startTracing({ logger, serviceName: 'mcp-runway-express-sessions' });
-const metrics = createMetrics({ tools: tools.map((tool) => tool.name) });
-const factory = createServerFactory({
-  logger,
-  reportStepMs: config.REPORT_STEP_MS,
-  decorate: (server) => instrumentServer(server, metrics, { logger }),
-});
-//    2026-07-28: stateless, on pooled server instances; 2025 traffic never reaches it.
-const modern = createMcpHandler(pooledServerFactory(factory), { legacy: 'reject' });
-//    2025-11-25: a bounded registry of sessions (in memory, or in Redis with REDIS_URL).
-const sessions = await createSessions(config, logger, factory);
 
-// 5. The HTTP pipeline (see app.ts): request id, headers, CORS, Host/Origin, probes, then on
-//    the MCP endpoint: drain, auth, body checks, scopes, rate limit, and the lane split.
-const drain = createDrain();
-const app = createApp({
+// 4. The app (see app.ts): security, metrics, the MCP server on both lanes, the pipeline.
+//    The MCP server comes from one place: swap `serverModule` for yours.
+const { app, drain, sessions, metrics, close } = await createApp({
   config,
   logger,
-  modern,
-  sessions: sessions.registry,
-  drain,
-  security,
-  metrics,
+  server: serverModule,
+  redis,
 });
-metrics.watchSessions(sessions.registry, { max: config.SESSION_MAX });
-metrics.watchRateLimiter(security.limiter);
-metrics.watchReadiness(() => !drain.draining);
 const metricsServer = await serveMetrics({
   registry: metrics.registry,
   port: config.METRICS_PORT,
@@ -72,7 +50,7 @@ const metricsServer = await serveMetrics({
 });
 logger.info({ url: metricsServer.url }, 'metrics listening');
 
-// 6. Listen: Express is the request listener of a plain Node HTTP server.
+// 5. Listen: Express is the request listener of a plain Node HTTP server.
 const server = createServer(app);
 trackInFlight(server, drain);
 server.listen(config.PORT, config.HOST, () => {
@@ -87,7 +65,7 @@ server.listen(config.PORT, config.HOST, () => {
   );
 });
 
-// 7. Graceful shutdown: readiness 503 at once; session GET streams close (their clients
+// 6. Graceful shutdown: readiness 503 at once; session GET streams close (their clients
 //    reconnect elsewhere) while calls in flight finish; then every session closes, exit 0.
 installGracefulShutdown({
   server,
@@ -96,8 +74,8 @@ installGracefulShutdown({
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   onDrain: () => sessions.close(config.SHUTDOWN_TIMEOUT_MS),
   onClosed: async () => {
-    await modern.close();
-    await security.close();
+    await close();
+    await closeRedis(redis);
     await metricsServer.close();
     await tracing.shutdown();
   },

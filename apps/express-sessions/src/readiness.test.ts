@@ -33,7 +33,7 @@ const shared = await startApp(
     AUTH_MODE: 'apikey',
     API_KEYS: `ci-bot:tickets:read:${hashApiKey(key)}`,
   },
-  keyPrefix,
+  { keyPrefix },
 );
 afterAll(async () => {
   await shared.close();

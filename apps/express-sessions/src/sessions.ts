@@ -1,15 +1,10 @@
 /**
  * Step 4: the 2025-11-25 session lane, built from the configuration. In memory by default;
- * with REDIS_URL the session records and the SSE event streams live in Redis, so a session
- * (and a dropped stream) carries on at another instance behind the load balancer.
+ * with Redis the session records and the SSE event streams live there, so a session (and a
+ * dropped stream) carries on at another instance behind the load balancer.
  */
 import type { Logger } from '@mcp-runway/logging';
-import {
-  createRedisClient,
-  RedisEventStores,
-  RedisSessionStore,
-  SessionRegistry,
-} from '@mcp-runway/sessions';
+import { RedisEventStores, RedisSessionStore, SessionRegistry } from '@mcp-runway/sessions';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
@@ -20,37 +15,25 @@ export interface Sessions {
   /**
    * Drains the lane: new session requests get 503, GET streams close (their clients reconnect
    * elsewhere), requests in flight get `graceMs`, then every session closes. Records in Redis
-   * stay, so other instances carry the sessions on. Then the Redis connection closes.
+   * stay, so other instances carry the sessions on.
    */
   close(graceMs?: number): Promise<void>;
 }
 
 export interface SessionsOptions {
+  logger: Logger;
+  /** Builds the McpServer of each session. */
+  factory: () => McpServer;
+  /** The process's one Redis connection; without it, sessions live in this process only. */
+  redis?: Redis | undefined;
   /** Prefix of the Redis keys (`<prefix>:sessions:*`, `<prefix>:events:*`). @default 'mcp-runway' */
   keyPrefix?: string;
 }
 
-/** Waits (briefly) for Redis, so the first initialize is not refused while it connects. */
-async function connectRedis(url: string, logger: Logger): Promise<Redis> {
-  const redis = createRedisClient(url);
-  // ioredis reports every failed reconnect; refused requests (503) already tell the client.
-  redis.on('error', (error) => logger.debug({ err: error }, 'sessions: redis error'));
-  const ready = await Promise.race([
-    new Promise<boolean>((resolve) => redis.once('ready', () => resolve(true))),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000).unref()),
-  ]);
-  if (!ready) logger.warn('Redis is not reachable yet: new sessions get 503 until it is');
-  return redis;
-}
-
-export async function createSessions(
+export function createSessions(
   config: Config,
-  logger: Logger,
-  factory: () => McpServer,
-  options: SessionsOptions = {},
-): Promise<Sessions> {
-  const prefix = options.keyPrefix ?? 'mcp-runway';
-  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, logger) : undefined;
+  { logger, factory, redis, keyPrefix = 'mcp-runway' }: SessionsOptions,
+): Sessions {
   const registry = new SessionRegistry({
     factory,
     idleTimeoutMs: config.SESSION_IDLE_TIMEOUT_MS,
@@ -59,17 +42,14 @@ export async function createSessions(
     dormantAfterMs: config.SESSION_DORMANT_AFTER_MS,
     maxBodyBytes: config.BODY_LIMIT,
     // Both undefined without Redis: the registry's in-memory defaults.
-    store: redis && new RedisSessionStore({ redis, keyPrefix: `${prefix}:sessions` }),
-    eventStores: redis && new RedisEventStores({ redis, keyPrefix: `${prefix}:events` }),
+    store: redis && new RedisSessionStore({ redis, keyPrefix: `${keyPrefix}:sessions` }),
+    eventStores: redis && new RedisEventStores({ redis, keyPrefix: `${keyPrefix}:events` }),
     logger,
     onEvent: (event) => logger.debug({ session: event }, 'session event'),
   });
   return {
     registry,
     store: redis ? 'redis' : 'memory',
-    async close(graceMs = 0) {
-      await registry.closeAll({ graceMs });
-      await redis?.quit().catch(() => redis.disconnect());
-    },
+    close: (graceMs = 0) => registry.closeAll({ graceMs }),
   };
 }

@@ -1,144 +1,80 @@
 /**
- * The HTTP pipeline in front of the MCP endpoint, in the order a request meets it.
- * Each middleware is a thin Hono adapter over a framework-neutral core in @mcp-runway/http.
+ * The app as a whole, minus the process (main.ts listens and handles signals): security,
+ * metrics, the MCP server behind the SDK's stateless handler, and the production pipeline in
+ * front of it. Tests build it the same way with a fixture server in place of the real one.
  */
-
-import { getConnInfo } from '@hono/node-server/conninfo';
-import type { AuthInfo } from '@mcp-runway/auth';
-import {
-  type AuthEnv,
-  authenticate,
-  protectedResourceMetadataHandler,
-  requireToolScopes,
-} from '@mcp-runway/auth/hono';
-import { toolPolicies } from '@mcp-runway/example-server';
-import { allowlistsFor, createHealth, type Drain, type ReadinessCheck } from '@mcp-runway/http';
-import {
-  cors,
-  drainGuard,
-  errorHandler,
-  hostOriginGuard,
-  liveness,
-  mcpPost,
-  methodNotAllowed,
-  notFound,
-  type PipelineEnv,
-  readiness,
-  requestContext,
-  securityHeaders,
-} from '@mcp-runway/http/hono';
+import type { ServerModule } from '@mcp-runway/example-server';
+import { createDrain, type Drain, pooledServerFactory } from '@mcp-runway/http';
 import type { Logger } from '@mcp-runway/logging';
-import type { McpMetrics } from '@mcp-runway/metrics';
-import { mcpMetrics, mcpTracing } from '@mcp-runway/metrics/hono';
-import { clientKey } from '@mcp-runway/rate-limit';
-import { rateLimit } from '@mcp-runway/rate-limit/hono';
-import type { McpHttpHandler } from '@modelcontextprotocol/server';
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { createMetrics, instrumentServer, type McpMetrics } from '@mcp-runway/metrics';
+import { createSecurity, type Security } from '@mcp-runway/pipeline';
+import { type AppEnv, createPipeline } from '@mcp-runway/pipeline/hono';
+import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
+import type { Hono } from 'hono';
+import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import type { Security } from './security.js';
-
-type AppEnv = PipelineEnv & AuthEnv;
-const pass: MiddlewareHandler = (_c, next) => next();
 
 export interface AppOptions {
-  config: Pick<Config, 'HOST' | 'MCP_PATH' | 'ALLOWED_HOSTS' | 'ALLOWED_ORIGINS' | 'BODY_LIMIT'>;
+  config: Config;
   logger: Logger;
-  /** The SDK's stateless MCP handler (`createMcpHandler`). */
-  mcp: McpHttpHandler;
-  drain: Drain;
-  /** Authentication and rate limits (step 3). Without it the endpoint is open and unlimited. */
-  security?: Security;
-  /** Metrics and traces (step 5). */
-  metrics?: McpMetrics;
-  /**
-   * The caller's address, for anonymous rate-limit keys. Defaults to the socket's peer
-   * (@hono/node-server); a runtime without sockets (Lambda) supplies its own.
-   */
-  clientAddress?: (c: Context<AppEnv>) => string | undefined;
-  readinessChecks?: readonly ReadinessCheck[];
+  /** The MCP server to serve: `serverModule` from @mcp-runway/example-server, or yours. */
+  server: ServerModule;
+  /** The process's one Redis connection (REDIS_URL); rate limits are shared through it. */
+  redis?: Redis | undefined;
 }
 
-export function createApp({
-  config,
-  logger,
-  mcp,
-  drain,
-  security,
-  metrics,
-  clientAddress = (c) => getConnInfo(c).remote.address,
-  readinessChecks = [],
-}: AppOptions): Hono<AppEnv> {
-  // On loopback the allowlists default to localhost; elsewhere config requires ALLOWED_HOSTS.
-  const { allowedHosts, allowedOrigins } = allowlistsFor(config);
-  const health = createHealth({ checks: readinessChecks, isDraining: () => drain.draining });
+export interface App {
+  /** The Hono app: hand `app.fetch` to a server (main.ts), or call `app.request()` in a test. */
+  app: Hono<AppEnv>;
+  drain: Drain;
+  mcp: McpHttpHandler;
+  metrics: McpMetrics;
+  security: Security;
+  /** Closes the handler and the limiter (the caller closes Redis and the listeners). */
+  close(): Promise<void>;
+}
 
-  const auth = security?.auth;
-  // Whose budget a request spends: the verified principal, else the client address.
-  const rateLimitKey = (c: Context<AppEnv>) =>
-    clientKey({
-      principalId: c.get('principal') ? `${c.var.principal.kind}:${c.var.principal.id}` : undefined,
-      remoteAddress: clientAddress(c),
-      forwardedFor: c.req.header('x-forwarded-for'),
-      trustProxy: security?.trustProxy ?? 0,
-    });
+export async function createApp({ config, logger, server, redis }: AppOptions): Promise<App> {
+  // 3. Security: the authenticator (AUTH_MODE) and the rate limiter (in memory, or Redis).
+  const security = await createSecurity(config, { logger, server, redis });
 
-  const app = new Hono<AppEnv>();
-  app.onError(errorHandler());
-  app.notFound(notFound());
+  // 4. Metrics: request and tool-call metrics, bounded to the server's own tool names.
+  const metrics = createMetrics({ tools: server.toolNames });
+  metrics.watchRateLimiter(security.limiter);
 
-  // 1. Request id and the access log line (outermost, so it sees every outcome).
-  app.use(requestContext(logger));
-  //    ...and the MCP endpoint's metrics: duration, method, era, outcome, auth and rate-limit
-  //    refusals (mounted early, so it sees every refusal).
-  if (metrics) app.use(config.MCP_PATH, mcpMetrics<AppEnv>(metrics));
-  // 2. Security headers on every response, errors included.
-  app.use(securityHeaders());
-  // 3. CORS: answer preflights, add allow/expose headers for allowed browser origins.
-  app.use(cors({ allowedOrigins }));
-  // 4. Host and Origin allowlists (DNS-rebinding protection); probes are exempt.
-  app.use(hostOriginGuard({ allowedHosts, allowedOrigins }));
+  // 5. The MCP server behind the SDK's stateless handler, for both eras. Every server is
+  //    instrumented before its tools register (tool calls timed and counted); 2026-07-28
+  //    requests reuse pooled server instances instead of building one each time.
+  const factory = server.createServerFactory({
+    logger,
+    settings: config,
+    decorate: (instance) => instrumentServer(instance, metrics, { logger }),
+  });
+  const mcp = createMcpHandler(pooledServerFactory(factory), { legacy: 'stateless' });
 
-  // 5. Probes: liveness never depends on anything; readiness turns 503 while draining.
-  app.get('/health', liveness(health));
-  app.get('/ready', readiness(health));
-  // 6. OAuth Protected Resource Metadata (RFC 9728): where a client that got a 401 finds the
-  //    authorization server. Public, like the probes.
-  const metadata = auth?.metadata;
-  for (const path of metadata?.paths ?? []) {
-    if (metadata) app.get(path, protectedResourceMetadataHandler(metadata.document));
-  }
+  // 6. The HTTP pipeline (@mcp-runway/pipeline/hono): request id, headers, CORS, Host/Origin,
+  //    probes, then on the MCP endpoint: drain, auth, body checks, scopes, rate limit.
+  const drain = createDrain();
+  const app = createPipeline({
+    config,
+    logger,
+    mcp,
+    toolPolicies: server.toolPolicies,
+    drain,
+    security,
+    metrics,
+  });
+  metrics.watchReadiness(() => !drain.draining);
 
-  // 7. The MCP endpoint, in order:
-  //    refuse new work while draining; authenticate (401 before the body is read);
-  //    check and parse the body; require the tool's scopes (403 step-up); spend the caller's
-  //    rate-limit budget (429); then hand the parsed message and the verified caller to the
-  //    SDK, which serves 2026-07-28 and 2025-11-25 statelessly.
-  app.post(
-    config.MCP_PATH,
-    drainGuard(drain),
-    auth ? authenticate(auth.authenticator) : pass,
-    mcpPost({ maxBodyBytes: config.BODY_LIMIT }),
-    // The request's trace span, a child of the caller's traceparent (free unless tracing is on).
-    metrics ? mcpTracing<AppEnv>(metrics) : pass,
-    auth ? requireToolScopes(toolPolicies, auth.challenge) : pass,
-    security
-      ? rateLimit<AppEnv>({
-          limiter: security.limiter,
-          key: rateLimitKey,
-          tool: (c) => (c.var.mcp?.method === 'tools/call' ? c.var.mcp.toolName : undefined),
-        })
-      : pass,
-    (c) => {
-      const authInfo = c.get('authInfo') as AuthInfo | undefined;
-      return mcp.fetch(c.req.raw, {
-        parsedBody: c.var.mcp?.message,
-        ...(authInfo && { authInfo }),
-      });
+  return {
+    app,
+    drain,
+    mcp,
+    metrics,
+    security,
+    async close() {
+      await mcp.close();
+      await security.close();
     },
-  );
-  // 8. A stateless endpoint has no GET stream and no session to DELETE: 405, not 404, so
-  // clients (and the Inspector) know to carry on without them.
-  app.all(config.MCP_PATH, methodNotAllowed(['POST']));
-
-  return app;
+  };
 }

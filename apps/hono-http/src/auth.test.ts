@@ -56,13 +56,15 @@ describe('AUTH_MODE=oauth', () => {
     // app's socket is open and before the app itself is built (it discovers the JWKS).
     app = await startApp(
       { AUTH_MODE: 'oauth', RESOURCE_URI: 'auto', OAUTH_SCOPES: 'tickets:read' },
-      async (url) => {
-        as = await startAuthorizationServer({
-          resources: { [`${url}/mcp`]: 'jwt', 'http://127.0.0.1:1/other': 'jwt' },
-          scopes: ['tickets:read', 'tickets:write'],
-          clients: [WRITER, READER],
-        });
-        return { OAUTH_ISSUER: as.issuer };
+      {
+        prepare: async (url) => {
+          as = await startAuthorizationServer({
+            resources: { [`${url}/mcp`]: 'jwt', 'http://127.0.0.1:1/other': 'jwt' },
+            scopes: ['tickets:read', 'tickets:write'],
+            clients: [WRITER, READER],
+          });
+          return { OAUTH_ISSUER: as.issuer };
+        },
       },
     );
   });

@@ -1,4 +1,4 @@
-import { exampleServerChecks } from '@mcp-runway/example-server/testing';
+import { serverChecks } from '@mcp-runway/example-server/testing';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './test/start.js';
@@ -30,7 +30,7 @@ for (const { label, era, options } of clients) {
     afterAll(() => client.close());
 
     it(`negotiates the ${era} era`, () => expect(client.getProtocolEra()).toBe(era));
-    for (const check of exampleServerChecks)
+    for (const check of serverChecks)
       it(check.name, () => check.run({ client, expectedCaller: 'local' }));
   });
 }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hashApiKey, mintApiKey } from '@mcp-runway/auth';
-import { startRedisServer, waitFor } from '@mcp-runway/rate-limit/testing';
+import { startRedisServer, waitFor } from '@mcp-runway/redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './test/start.js';
 

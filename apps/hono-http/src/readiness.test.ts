@@ -37,13 +37,15 @@ const oauth = await startApp(
     OAUTH_SCOPES: 'tickets:read',
     ALLOWED_ORIGINS: BROWSER_APP,
   },
-  async (url) => {
-    as = await startAuthorizationServer({
-      resources: { [`${url}/mcp`]: 'jwt' },
-      scopes: ['tickets:read', 'tickets:write'],
-      clients: [CLIENT],
-    });
-    return { OAUTH_ISSUER: as.issuer };
+  {
+    prepare: async (url) => {
+      as = await startAuthorizationServer({
+        resources: { [`${url}/mcp`]: 'jwt' },
+        scopes: ['tickets:read', 'tickets:write'],
+        clients: [CLIENT],
+      });
+      return { OAUTH_ISSUER: as.issuer };
+    },
   },
 );
 afterAll(async () => {

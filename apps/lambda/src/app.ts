@@ -1,20 +1,37 @@
 /**
  * Workshop step 6: the stateless lane on AWS Lambda.
  *
- * The same pipeline as step 2 (`createApp` from @mcp-runway/hono-http), the same example server
- * and the same configuration schema. Everything is built once per execution environment
- * (container) and reused by every invocation it serves; nothing about a client outlives a
- * request, so any number of concurrent environments behave like one.
+ * The same pipeline as step 2 (@mcp-runway/pipeline/hono), the same MCP server and the same
+ * configuration pieces. Everything is built once per execution environment (container) and
+ * reused by every invocation it serves; nothing about a client outlives a request, so any
+ * number of concurrent environments behave like one.
  */
-import { type Env, loadConfig, type logFormatFor } from '@mcp-runway/config';
-import { createServerFactory } from '@mcp-runway/example-server';
-import { type AppOptions, createApp } from '@mcp-runway/hono-http/app';
-import { type Config, configSchema } from '@mcp-runway/hono-http/config';
-import { createSecurity, type Security } from '@mcp-runway/hono-http/security';
-import { createDrain, pooledServerFactory } from '@mcp-runway/http';
+import { authConfig } from '@mcp-runway/auth';
+import { composeConfig, type Env, loadConfig, type logFormatFor } from '@mcp-runway/config';
+import {
+  type ServerModule,
+  serverModule,
+  settings as serverSettings,
+} from '@mcp-runway/example-server';
+import { createDrain, httpConfig, pooledServerFactory } from '@mcp-runway/http';
 import { type CreateLoggerOptions, createLogger, type Logger } from '@mcp-runway/logging';
+import { createSecurity, type Security } from '@mcp-runway/pipeline';
+import { createPipeline, type PipelineOptions } from '@mcp-runway/pipeline/hono';
+import { rateLimitConfig } from '@mcp-runway/rate-limit';
+import { closeRedis, connectRedis, redisConfig } from '@mcp-runway/redis';
 import { createMcpHandler, type McpServer } from '@modelcontextprotocol/server';
+import type { z } from 'zod';
 import { createEmfRecorder, describeRequest, type EmfOptions, outcomeOf } from './emf.js';
+
+/** What the function reads from its environment: the pieces of steps 2-4 and the server's own. */
+export const configSchema = composeConfig(
+  httpConfig,
+  authConfig,
+  rateLimitConfig,
+  redisConfig, // limits shared by every concurrent environment
+  serverSettings,
+);
+export type Config = z.infer<typeof configSchema>;
 
 /**
  * A Lambda function is always reachable from outside (API Gateway or a Function URL), so it
@@ -24,14 +41,14 @@ import { createEmfRecorder, describeRequest, type EmfOptions, outcomeOf } from '
  */
 export const LAMBDA_HOST = '0.0.0.0';
 
-/** Reads the environment once with the hono-http schema, as a public bind. Throws ConfigError. */
+/** Reads the environment once, as a public bind. Throws ConfigError. */
 export function loadLambdaConfig(env: Env = process.env): Config {
   return loadConfig(configSchema, { ...env, HOST: LAMBDA_HOST });
 }
 
 export interface LambdaRuntime {
-  /** The hono-http pipeline. */
-  app: ReturnType<typeof createApp>;
+  /** The pipeline of step 2 (@mcp-runway/pipeline/hono). */
+  app: ReturnType<typeof createPipeline>;
   /**
    * `app.fetch` plus metrics: one CloudWatch EMF line per invocation (see src/emf.ts), written
    * when the response body ends (for the streaming handler, when the stream ends).
@@ -49,6 +66,8 @@ export interface LambdaRuntimeOptions {
   logDestination?: CreateLoggerOptions['destination'];
   /** EMF metrics (namespace, where lines go); `false` turns them off. @default stdout */
   emf?: EmfOptions | false;
+  /** The MCP server to serve. @default `serverModule` from @mcp-runway/example-server */
+  server?: ServerModule;
 }
 
 /**
@@ -101,7 +120,12 @@ export async function createLambdaRuntime(
   }
   // JSON lines unless LOG_FORMAT=pretty: CloudWatch Logs Insights parses JSON fields.
   const log = logger(config.LOG_LEVEL, config.LOG_FORMAT ?? 'json');
-  const security = await createSecurity(config, log);
+  const server = options.server ?? serverModule;
+  // One Redis connection per environment (REDIS_URL): limits are shared across environments.
+  const redis = config.REDIS_URL
+    ? await connectRedis(config.REDIS_URL, { logger: log })
+    : undefined;
+  const security = await createSecurity(config, { logger: log, server, redis });
   // EMF_ENABLED=false turns the metric lines off; EMF_NAMESPACE names the CloudWatch namespace.
   const emf =
     options.emf === false || (options.emf === undefined && env.EMF_ENABLED === 'false')
@@ -110,22 +134,23 @@ export async function createLambdaRuntime(
           ...(env.EMF_NAMESPACE ? { namespace: env.EMF_NAMESPACE } : {}),
           ...options.emf,
         });
-  const factory = createServerFactory({
+  const factory = server.createServerFactory({
     logger: log,
-    reportStepMs: config.REPORT_STEP_MS,
-    ...(emf ? { decorate: (server: McpServer) => emf.instrument(server) } : {}),
+    settings: config,
+    ...(emf ? { decorate: (instance: McpServer) => emf.instrument(instance) } : {}),
   });
   const mcp = createMcpHandler(pooledServerFactory(factory), { legacy: 'stateless' });
-  const appOptions: AppOptions = {
+  const pipelineOptions: PipelineOptions = {
     config,
     logger: log,
     mcp,
+    toolPolicies: server.toolPolicies,
     drain: createDrain(),
     security,
     // No socket on Lambda: the caller's address is in the event (for anonymous rate limits).
     clientAddress: (c) => sourceIpOf(c.env),
   };
-  const app = createApp(appOptions);
+  const app = createPipeline(pipelineOptions);
   const fetch = async (request: Request, env: unknown): Promise<Response> => {
     if (!emf) return app.fetch(request, env);
     const started = performance.now();
@@ -156,6 +181,7 @@ export async function createLambdaRuntime(
     async close() {
       await mcp.close();
       await security.close();
+      await closeRedis(redis);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { formatApiKeyEntry, hashApiKey, mintApiKey } from '@mcp-runway/auth';
 import { WRITE_SCOPE } from '@mcp-runway/example-server';
-import { exampleServerChecks } from '@mcp-runway/example-server/testing';
+import { serverChecks } from '@mcp-runway/example-server/testing';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLambdaRuntime } from './app.js';
@@ -51,7 +51,7 @@ for (const lane of lanes) {
       afterAll(() => client.close());
 
       it(`negotiates the ${era} era`, () => expect(client.getProtocolEra()).toBe(era));
-      for (const check of exampleServerChecks)
+      for (const check of serverChecks)
         it(check.name, () => check.run({ client, expectedCaller: 'local' }));
     });
   }
@@ -89,6 +89,6 @@ describe('SDK client with an API key over API Gateway (AUTH_MODE=apikey), 2026-0
     ),
   );
   afterAll(() => client.close());
-  for (const check of exampleServerChecks)
+  for (const check of serverChecks)
     it(check.name, () => check.run({ client, expectedCaller: 'ci' }));
 });

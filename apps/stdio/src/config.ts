@@ -1,10 +1,8 @@
-import { baseConfigSchema, positiveInt } from '@mcp-runway/config';
+/** Everything the stdio app reads from the environment: the base variables and the server's own. */
+import { composeConfig } from '@mcp-runway/config';
+import { settings as serverSettings } from '@mcp-runway/example-server';
 import type { z } from 'zod';
 
-/** Everything the stdio app reads from the environment, in one place. */
-export const configSchema = baseConfigSchema.extend({
-  /** How long each section of the example `generate_report` tool takes. */
-  REPORT_STEP_MS: positiveInt(250),
-});
+export const configSchema = composeConfig(serverSettings);
 
 export type Config = z.infer<typeof configSchema>;

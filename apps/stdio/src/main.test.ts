@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { exampleServerChecks } from '@mcp-runway/example-server/testing';
+import { serverChecks } from '@mcp-runway/example-server/testing';
 import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,7 +97,7 @@ for (const { era, label, options } of eras) {
     afterAll(() => client.close());
 
     it(`negotiates the ${era} era`, () => expect(client.getProtocolEra()).toBe(era));
-    for (const check of exampleServerChecks)
+    for (const check of serverChecks)
       it(check.name, () => check.run({ client, expectedCaller: 'local' }));
 
     it('stops the cancelled report on the server and logs it to stderr', async () => {
@@ -114,13 +114,13 @@ for (const { era, label, options } of eras) {
     beforeAll(async () => {
       transport.onerror = (error) => errors.push(error);
       await client.connect(transport);
-      for (const check of exampleServerChecks) await check.run({ client, expectedCaller: 'local' });
+      for (const check of serverChecks) await check.run({ client, expectedCaller: 'local' });
       await client.close();
     });
 
     it('carried only JSON-RPC 2.0 messages, one per line', () => {
       expect(errors).toEqual([]);
-      expect(transport.stdoutLines.length).toBeGreaterThan(exampleServerChecks.length);
+      expect(transport.stdoutLines.length).toBeGreaterThan(serverChecks.length);
       for (const line of transport.stdoutLines) {
         expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
       }
@@ -137,7 +137,7 @@ for (const { era, label, options } of eras) {
 describe('stdio app configuration', () => {
   it('refuses to start with invalid settings and lists each one on stderr', async () => {
     const child = spawn(process.execPath, [entry], {
-      env: { ...env, LOG_LEVEL: 'chatty', REPORT_STEP_MS: '-1' },
+      env: { ...env, LOG_LEVEL: 'chatty', NODE_ENV: 'staging' },
     });
     let stderr = '';
     let stdout = '';
@@ -151,6 +151,6 @@ describe('stdio app configuration', () => {
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/LOG_LEVEL/);
-    expect(stderr).toMatch(/REPORT_STEP_MS/);
+    expect(stderr).toMatch(/NODE_ENV/);
   });
 });

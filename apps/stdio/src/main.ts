@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Workshop step 1: the example server over stdio.
+ * Workshop step 1: an MCP server over stdio.
  *
  * A host (Claude Desktop, VS Code, the Inspector) launches this process and speaks MCP over
  * stdin/stdout. `serveStdio` reads the opening message and pins the connection to the era
@@ -8,7 +8,7 @@
  * stdout belongs to the protocol, so every log line goes to stderr.
  */
 import { loadConfigOrExit, logFormatFor } from '@mcp-runway/config';
-import { createServerFactory } from '@mcp-runway/example-server';
+import { serverModule } from '@mcp-runway/example-server';
 import { createLogger } from '@mcp-runway/logging';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { configSchema } from './config.js';
@@ -23,8 +23,8 @@ const logger = createLogger({
   format: logFormatFor(config),
 });
 
-// 3. The example server, defined once in @mcp-runway/example-server.
-const factory = createServerFactory({ logger, reportStepMs: config.REPORT_STEP_MS });
+// 3. The MCP server, from one place (@mcp-runway/example-server): swap `serverModule` for yours.
+const factory = serverModule.createServerFactory({ logger, settings: config });
 
 // 4. Serve both eras on this process's stdio.
 const handle = serveStdio(factory, {

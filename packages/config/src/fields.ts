@@ -74,3 +74,10 @@ export type BaseConfig = z.infer<typeof baseConfigSchema>;
 export function logFormatFor(config: BaseConfig): 'json' | 'pretty' {
   return config.LOG_FORMAT ?? (config.NODE_ENV === 'production' ? 'json' : 'pretty');
 }
+
+/** `localhost`, `127.x.y.z` or `::1`: an address other machines cannot reach. */
+export function isLoopbackAddress(host: string): boolean {
+  return (
+    host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
+  );
+}

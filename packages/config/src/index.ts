@@ -1,8 +1,11 @@
+export type { ComposedSchema, ComposedShape, ConfigPiece, Problem } from './compose.js';
+export { composeConfig, configPiece } from './compose.js';
 export type { BaseConfig } from './fields.js';
 export {
   baseConfigSchema,
   boolean,
   bytes,
+  isLoopbackAddress,
   list,
   logFormatFor,
   logLevel,

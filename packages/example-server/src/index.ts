@@ -1,9 +1,22 @@
 export type { Caller } from './caller.js';
 export { callerOf } from './caller.js';
-export type { ServerDeps, ServerLogger, ToolModule } from './module.js';
+export type {
+  ServerDeps,
+  ServerFactoryOptions,
+  ServerLogger,
+  ServerModule,
+  ToolModule,
+} from './module.js';
 export { WRITE_SCOPE } from './module.js';
 export type { ExampleServerOptions } from './server.js';
-export { createServerFactory, SERVER_INFO, toolPolicies, tools } from './server.js';
+export {
+  createServerFactory,
+  SERVER_INFO,
+  serverModule,
+  settings,
+  toolPolicies,
+  tools,
+} from './server.js';
 export type {
   NewTicket,
   Ticket,

@@ -1,3 +1,4 @@
+import type { ConfigPiece } from '@mcp-runway/config';
 import { ToolError, toToolErrorResult } from '@mcp-runway/errors';
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
 import type { TicketStore } from './store.js';
@@ -60,4 +61,35 @@ export function guarded<A>(
 /** A text block plus the same value as structured content, as clients of both kinds expect. */
 export function structured(value: object, text: string): CallToolResult {
   return { content: [{ type: 'text', text }], structuredContent: value as Record<string, unknown> };
+}
+
+/** What a server module's factory is given by the app that mounts it. */
+export interface ServerFactoryOptions {
+  logger?: ServerLogger;
+  /**
+   * The app's validated configuration; the module reads its own settings from it (the
+   * variables its `settings` piece declares).
+   */
+  settings?: Readonly<Record<string, unknown>>;
+  /** Called with each new McpServer before anything registers on it (instrumentation). */
+  decorate?: (server: McpServer) => void;
+}
+
+/**
+ * An MCP server as the apps take it: one object per server package. Apps mount whatever
+ * module they are given and never name a tool, a resource or a prompt; replacing the tools
+ * means replacing this package (and the client checks beside it, in `./testing`).
+ */
+export interface ServerModule {
+  readonly info: { readonly name: string; readonly version: string };
+  /** The environment variables the server itself reads, composed into each app's config. */
+  readonly settings?: ConfigPiece;
+  /** Every tool name (metrics label values are bounded to these). */
+  readonly toolNames: readonly string[];
+  /** Scopes and rate-limit cost per tool, for the auth and rate-limit layers. */
+  readonly toolPolicies: Readonly<
+    Record<string, { readonly scopes: readonly string[]; readonly cost: number }>
+  >;
+  /** A factory of fully registered servers: one per stdio connection, request or session. */
+  createServerFactory(options?: ServerFactoryOptions): () => McpServer;
 }

@@ -6,7 +6,7 @@ import {
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerFactory, toolPolicies, WRITE_SCOPE } from './index.js';
-import { exampleServerChecks } from './testing.js';
+import { serverChecks } from './testing.js';
 
 const clientInfo = { name: 'example-server-test', version: '1.0.0' };
 
@@ -20,7 +20,7 @@ describe('over an in-memory 2025-11-25 connection', () => {
   afterAll(() => client.close());
 
   it('negotiates the legacy era', () => expect(client.getProtocolEra()).toBe('legacy'));
-  for (const check of exampleServerChecks)
+  for (const check of serverChecks)
     it(check.name, () => check.run({ client, expectedCaller: 'local' }));
 });
 
@@ -46,7 +46,7 @@ describe('over createMcpHandler with a 2026-07-28 client and auth info', () => {
   });
 
   it('negotiates the modern era', () => expect(client.getProtocolEra()).toBe('modern'));
-  for (const check of exampleServerChecks)
+  for (const check of serverChecks)
     it(check.name, () => check.run({ client, expectedCaller: 'user-7' }));
 });
 

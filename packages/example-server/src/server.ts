@@ -1,5 +1,7 @@
+import { configPiece, positiveInt } from '@mcp-runway/config';
 import { McpServer } from '@modelcontextprotocol/server';
-import type { ServerDeps, ServerLogger, ToolModule } from './module.js';
+import { z } from 'zod';
+import type { ServerDeps, ServerLogger, ServerModule, ToolModule } from './module.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { createInMemoryTicketStore, type TicketStore } from './store.js';
@@ -63,3 +65,25 @@ export function createServerFactory(options: ExampleServerOptions = {}): () => M
     return server;
   };
 }
+
+/** The variables the example server reads, composed into each app's configuration. */
+export const settings = configPiece({
+  /** How long each section of `generate_report` takes (it stands in for real work). */
+  REPORT_STEP_MS: positiveInt(250),
+});
+
+/** The example as the apps mount it (see {@link ServerModule}). */
+export const serverModule: ServerModule = {
+  info: SERVER_INFO,
+  settings,
+  toolNames: tools.map((tool) => tool.name),
+  toolPolicies,
+  createServerFactory({ logger, settings: values = {}, decorate } = {}) {
+    const { REPORT_STEP_MS } = z.object(settings.shape).parse(values);
+    return createServerFactory({
+      reportStepMs: REPORT_STEP_MS,
+      ...(logger && { logger }),
+      ...(decorate && { decorate }),
+    });
+  },
+};

@@ -12,7 +12,7 @@ export interface CheckContext {
   expectedCaller: string;
 }
 
-export interface ExampleServerCheck {
+export interface ServerCheck {
   name: string;
   run(context: CheckContext): Promise<void>;
 }
@@ -42,7 +42,7 @@ async function newTicket(client: Client, title: string): Promise<string> {
   return (created.structuredContent as { id: string }).id;
 }
 
-export const exampleServerChecks: readonly ExampleServerCheck[] = [
+export const serverChecks: readonly ServerCheck[] = [
   {
     name: 'lists every tool with its annotations and output schema',
     async run({ client }) {

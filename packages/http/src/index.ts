@@ -1,5 +1,7 @@
 export type { AccessLogRecord } from './access-log.js';
 export { accessLogLevel, accessLogRecord } from './access-log.js';
+export type { HttpConfig } from './config.js';
+export { httpConfig } from './config.js';
 export type { CorsPolicy, CorsResult } from './cors.js';
 export {
   assertValidCorsPolicy,

@@ -5,6 +5,7 @@
  * wildcard (`http://localhost:*`). Host entries are host names (`mcp.example.com`, any port)
  * or `host:port` (that port only).
  */
+import { isLoopbackAddress } from '@mcp-runway/config';
 
 export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 export const LOOPBACK_ORIGINS: readonly string[] = [
@@ -13,11 +14,7 @@ export const LOOPBACK_ORIGINS: readonly string[] = [
   'http://[::1]:*',
 ];
 
-export function isLoopbackAddress(host: string): boolean {
-  return (
-    host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
-  );
-}
+export { isLoopbackAddress };
 
 /** `Host: example.com:8080` -> `example.com`; `[::1]:3000` -> `[::1]`. Lowercased. */
 export function hostnameOf(host: string): string {

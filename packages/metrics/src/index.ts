@@ -1,4 +1,6 @@
 export { authFailureReason, isRateLimited } from './classify.js';
+export type { MetricsConfig } from './config.js';
+export { metricsConfig } from './config.js';
 export type { MetricsAnswer } from './endpoint.js';
 export { bearerTokenCheck, metricsAnswer } from './endpoint.js';
 export type { InstrumentableServer, InstrumentServerOptions } from './instrument.js';

@@ -1,6 +1,8 @@
 export type { RateLimitBudget } from './budget.js';
 export type { ClientKeyInput, TrustProxy } from './client-key.js';
 export { clientIp, clientKey, normalizeIp, parseTrustProxy } from './client-key.js';
+export type { RateLimitConfig } from './config.js';
+export { rateLimitConfig } from './config.js';
 export type { ToolCosts } from './costs.js';
 export { toolCost } from './costs.js';
 export { rateLimitedError, rateLimitHeaders } from './headers.js';
@@ -12,5 +14,3 @@ export type {
 } from './limiter.js';
 export { createRateLimiter } from './limiter.js';
 export type { RateLimiterStats } from './outage.js';
-export type { RedisClientOptions } from './redis.js';
-export { createRedisClient, REQUEST_PATH_REDIS_OPTIONS } from './redis.js';

@@ -3,6 +3,7 @@
  * limits, in memory or shared by every instance through Redis.
  */
 import type { Logger } from '@mcp-runway/logging';
+import { createRedisClient } from '@mcp-runway/redis';
 import type { Redis } from 'ioredis';
 import {
   assertValidBudget,
@@ -15,7 +16,6 @@ import {
 } from './budget.js';
 import { assertValidCost, assertValidCosts, type ToolCosts, toolCost } from './costs.js';
 import { createOutageLog, type RateLimiterStats } from './outage.js';
-import { createRedisClient } from './redis.js';
 
 export interface RateLimiterOptions extends RateLimitBudget {
   /** Points per tool call. @default every call costs 1 */

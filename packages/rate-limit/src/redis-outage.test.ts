@@ -2,17 +2,18 @@
  * Redis failing under a running limiter, on a redis-server of this file's own (never the
  * shared one): stopped, killed, restarted on the same port.
  */
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimiter } from './index.js';
-import { captureLog } from './test/log.js';
+
 import {
   connectRedis,
   type RedisServer,
   startRedisServer,
   uniquePrefix,
   waitFor,
-} from './testing/redis.js';
+} from '@mcp-runway/redis/testing';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRateLimiter } from './index.js';
+import { captureLog } from './test/log.js';
 
 let server: RedisServer;
 let clientA: Redis;

@@ -2,16 +2,17 @@
  * Against the real shared Redis (REDIS_URL, default 127.0.0.1:6379). These tests fail, never
  * skip, when it is not running. Every test uses its own key prefix.
  */
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimiter, rateLimitHeaders } from './index.js';
+
 import {
   connectRedis,
   deleteKeys,
   SHARED_REDIS_URL,
   uniquePrefix,
   waitFor,
-} from './testing/redis.js';
+} from '@mcp-runway/redis/testing';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRateLimiter, rateLimitHeaders } from './index.js';
 
 const prefix = uniquePrefix();
 let first: Redis;

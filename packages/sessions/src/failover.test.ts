@@ -4,7 +4,7 @@
  * fetch moves from A to B, as a load balancer would when A goes away.
  */
 import { createInMemoryTicketStore } from '@mcp-runway/example-server';
-import { exampleServerChecks } from '@mcp-runway/example-server/testing';
+import { serverChecks } from '@mcp-runway/example-server/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisEventStores } from './events/redis.js';
@@ -96,7 +96,7 @@ describe('failover', () => {
     target.url = b.url;
     await a.kill();
 
-    for (const check of exampleServerChecks) await check.run({ client, expectedCaller: 'alice' });
+    for (const check of serverChecks) await check.run({ client, expectedCaller: 'alice' });
     expect(transport.sessionId).toBe(sessionId);
     expect(requests.filter((request) => request === 'POST initialize')).toHaveLength(1);
     expect(a.registry.stats.created).toBe(1);

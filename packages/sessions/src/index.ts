@@ -1,3 +1,5 @@
+export type { SessionsConfig } from './config.js';
+export { sessionsConfig } from './config.js';
 export {
   MissingSessionIdError,
   SessionLimitError,
@@ -12,8 +14,6 @@ export type { EventRetention, SessionEventStores } from './events/types.js';
 export type { SessionRegistryOptions } from './options.js';
 export type { LifecycleAction, SessionClock, SessionLimits } from './policy.js';
 export { lifecycleAction, nextDeadline, recordTtlMs, retryAfterSeconds } from './policy.js';
-export type { RedisClientOptions } from './redis.js';
-export { createRedisClient, REQUEST_PATH_REDIS_OPTIONS } from './redis.js';
 export type { CloseAllOptions } from './registry.js';
 export { SessionRegistry } from './registry.js';
 export type { JsonRpcObject, SessionRequest, SessionRoute } from './route.js';

@@ -2,7 +2,7 @@
  * The registry behind a real loopback server, driven by the official SDK client (2025
  * negotiation) and by raw HTTP where the client cannot say what we need to send.
  */
-import { exampleServerChecks } from '@mcp-runway/example-server/testing';
+import { serverChecks } from '@mcp-runway/example-server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type TestClient } from './test/client.js';
 import { type Instance, PRINCIPAL_HEADER, startInstance } from './test/instance.js';
@@ -26,7 +26,7 @@ describe('a session through the registry, with the SDK client', () => {
     expect(session.transport.sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
-  for (const check of exampleServerChecks)
+  for (const check of serverChecks)
     it(check.name, () => check.run({ client: session.client, expectedCaller: 'alice' }));
 });
 

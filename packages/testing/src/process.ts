@@ -28,7 +28,16 @@ export interface SpawnOptions {
   ready?: (line: LogLine) => number | undefined;
   /** How long the server may take to listen (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Serve the pipeline fixture server (`@mcp-runway/testing/fixture-server`) instead of the
+   * app's own: name the package the app imports its server from (e.g.
+   * `@mcp-runway/example-server`), and every import of it in the child resolves to the fixture.
+   * Tests of the production pipeline then never depend on the tools a user replaces.
+   */
+  fixtureServerFor?: string;
 }
+
+const FIXTURE_HOOK = new URL('./fixture-server/register.js', import.meta.url);
 
 const listening = (line: LogLine): number | undefined =>
   line.msg === 'listening' ? (line.address as { port?: number } | undefined)?.port : undefined;
@@ -45,9 +54,11 @@ export async function spawnServer(
   entry: string,
   options: SpawnOptions = {},
 ): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [entry], {
+  const hook = options.fixtureServerFor ? ['--import', FIXTURE_HOOK.href] : [];
+  const child = spawn(process.execPath, [...hook, entry], {
     env: {
       ...process.env,
+      ...(options.fixtureServerFor && { MCP_RUNWAY_FIXTURE_FOR: options.fixtureServerFor }),
       PORT: '0',
       METRICS_PORT: '0',
       LOG_FORMAT: 'json',

@@ -1,2 +1,2 @@
-/** Real-Redis test helpers: one implementation for the repo, in @mcp-runway/rate-limit/testing. */
-export { connectRedis, deleteKeys, SHARED_REDIS_URL } from '@mcp-runway/rate-limit/testing';
+/** Real-Redis test helpers: one implementation for the repo, in @mcp-runway/redis/testing. */
+export { connectRedis, deleteKeys, SHARED_REDIS_URL } from '@mcp-runway/redis/testing';

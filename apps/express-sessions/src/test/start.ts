@@ -3,15 +3,17 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { loadConfig } from '@mcp-runway/config';
-import { createServerFactory } from '@mcp-runway/example-server';
-import { createSecurity, type Security } from '@mcp-runway/hono-http/security';
-import { createDrain, type Drain, pooledServerFactory } from '@mcp-runway/http';
+import type { ServerModule } from '@mcp-runway/example-server';
+import type { Drain } from '@mcp-runway/http';
 import { trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
-import { createMcpHandler } from '@modelcontextprotocol/server';
+import type { McpMetrics } from '@mcp-runway/metrics';
+import type { Security } from '@mcp-runway/pipeline';
+import { closeRedis, connectRedis } from '@mcp-runway/redis';
+import { fixtureServerModule } from '@mcp-runway/testing/fixture-server';
 import { createApp } from '../app.js';
 import { type Config, configSchema } from '../config.js';
-import { createSessions, type Sessions } from '../sessions.js';
+import type { Sessions } from '../sessions.js';
 
 export interface RunningApp {
   url: string;
@@ -20,6 +22,7 @@ export interface RunningApp {
   config: Config;
   security: Security;
   sessions: Sessions;
+  metrics: McpMetrics;
   /** The Redis key prefix of this instance's sessions and events (unique per test run). */
   keyPrefix: string;
   /** Every log line the app wrote, as text (JSON lines). */
@@ -27,14 +30,22 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Instances given the same prefix share sessions through Redis, as replicas would. */
+  keyPrefix?: string;
+  /** The MCP server to mount. @default the pipeline fixture server (@mcp-runway/testing) */
+  server?: ServerModule;
+}
+
 /**
- * Starts the real composition (main.ts, minus signals) on a loopback port the OS picks.
- * Instances given the same `keyPrefix` share sessions through Redis, as replicas would.
+ * Starts the real composition (app.ts, as main.ts builds it, minus signals) on a loopback port
+ * the OS picks, with the fixture server in place of the real one unless a test names another.
  */
 export async function startApp(
   env: Record<string, string> = {},
-  keyPrefix = `test:express-sessions:${randomUUID()}`,
+  options: StartOptions = {},
 ): Promise<RunningApp> {
+  const keyPrefix = options.keyPrefix ?? `test:express-sessions:${randomUUID()}`;
   let handle: RequestListener = (_req, res) => res.writeHead(503).end();
   const server = createServer((req, res) => handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,7 +54,6 @@ export async function startApp(
 
   const config = loadConfig(configSchema, {
     LOG_LEVEL: 'info',
-    REPORT_STEP_MS: '30',
     RATE_LIMIT_POINTS: '100000',
     ...env,
     PORT: String(port),
@@ -60,29 +70,32 @@ export async function startApp(
     level: config.LOG_LEVEL,
     destination,
   });
-  const security = await createSecurity(config, logger);
-  const factory = createServerFactory({ logger, reportStepMs: config.REPORT_STEP_MS });
-  const modern = createMcpHandler(pooledServerFactory(factory), { legacy: 'reject' });
-  const sessions = await createSessions(config, logger, factory, { keyPrefix });
-  const drain = createDrain();
-  const app = createApp({ config, logger, modern, sessions: sessions.registry, drain, security });
-  handle = app;
-  trackInFlight(server, drain);
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, { logger }) : undefined;
+  const app = await createApp({
+    config,
+    logger,
+    server: options.server ?? fixtureServerModule,
+    redis,
+    keyPrefix,
+  });
+  handle = app.app;
+  trackInFlight(server, app.drain);
   return {
     url,
     mcpUrl: new URL(config.MCP_PATH, url),
-    drain,
+    drain: app.drain,
     config,
-    security,
-    sessions,
+    security: app.security,
+    sessions: app.sessions,
+    metrics: app.metrics,
     keyPrefix,
     logs: () => lines.join(''),
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await sessions.close();
-      await modern.close();
-      await security.close();
+      await app.sessions.close();
+      await app.close();
+      await closeRedis(redis);
     },
   };
 }

@@ -3,20 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '@mcp-runway/config';
-import { createServerFactory, tools } from '@mcp-runway/example-server';
-import { createDrain, type Drain, pooledServerFactory } from '@mcp-runway/http';
+import type { ServerModule } from '@mcp-runway/example-server';
+import type { Drain } from '@mcp-runway/http';
 import { trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
-import {
-  createMetrics,
-  instrumentServer,
-  type McpMetrics,
-  serveMetrics,
-} from '@mcp-runway/metrics';
-import { createMcpHandler } from '@modelcontextprotocol/server';
+import { type McpMetrics, serveMetrics } from '@mcp-runway/metrics';
+import type { Security } from '@mcp-runway/pipeline';
+import { closeRedis, connectRedis } from '@mcp-runway/redis';
+import { fixtureServerModule } from '@mcp-runway/testing/fixture-server';
 import { createApp } from '../app.js';
 import { type Config, configSchema } from '../config.js';
-import { createSecurity, type Security } from '../security.js';
 
 export interface RunningApp {
   url: string;
@@ -32,14 +28,21 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** The MCP server to mount. @default the pipeline fixture server (@mcp-runway/testing) */
+  server?: ServerModule;
+  /** Runs once the URL is known, before the app is built; returns more settings (e.g. OAUTH_ISSUER). */
+  prepare?: (url: string) => Promise<Record<string, string>>;
+}
+
 /**
- * Starts the real composition (main.ts, minus signals) on a loopback port the OS picks.
+ * Starts the real composition (app.ts, as main.ts builds it, minus signals) on a loopback port
+ * the OS picks, with the fixture server in place of the real one unless a test names another.
  * The socket opens first, so RESOURCE_URI can name the port (tokens must carry it as `aud`).
  */
 export async function startApp(
   env: Record<string, string> = {},
-  /** Runs once the URL is known, before the app is built; returns more settings (e.g. OAUTH_ISSUER). */
-  prepare?: (url: string) => Promise<Record<string, string>>,
+  options: StartOptions = {},
 ): Promise<RunningApp> {
   let handle = (_request: Request, _env: unknown): Response | Promise<Response> =>
     new Response(null, { status: 503 });
@@ -54,10 +57,9 @@ export async function startApp(
 
   const config = loadConfig(configSchema, {
     LOG_LEVEL: 'info',
-    REPORT_STEP_MS: '30',
     RATE_LIMIT_POINTS: '100000',
     ...env,
-    ...(await prepare?.(url)),
+    ...(await options.prepare?.(url)),
     PORT: String(port),
     ...(env.RESOURCE_URI === 'auto' ? { RESOURCE_URI: `${url}/mcp` } : {}),
   });
@@ -69,41 +71,34 @@ export async function startApp(
     },
   });
   const logger = createLogger({ name: 'hono-http-test', level: config.LOG_LEVEL, destination });
-  const security = await createSecurity(config, logger);
-  const metrics = createMetrics({ tools: tools.map((tool) => tool.name) });
-  metrics.watchRateLimiter(security.limiter);
-  const mcp = createMcpHandler(
-    pooledServerFactory(
-      createServerFactory({
-        logger,
-        reportStepMs: config.REPORT_STEP_MS,
-        decorate: (server) => instrumentServer(server, metrics, { logger }),
-      }),
-    ),
-  );
-  const drain = createDrain();
-  const app = createApp({ config, logger, mcp, drain, security, metrics });
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, { logger }) : undefined;
+  const app = await createApp({
+    config,
+    logger,
+    server: options.server ?? fixtureServerModule,
+    redis,
+  });
   const metricsServer = await serveMetrics({
-    registry: metrics.registry,
+    registry: app.metrics.registry,
     port: 0,
     token: config.METRICS_TOKEN,
   });
-  handle = (request, env) => app.fetch(request, env as never);
-  trackInFlight(server, drain);
+  handle = (request, env) => app.app.fetch(request, env as never);
+  trackInFlight(server, app.drain);
   return {
     url,
     mcpUrl: new URL(config.MCP_PATH, url),
-    drain,
+    drain: app.drain,
     config,
-    security,
-    metrics,
+    security: app.security,
+    metrics: app.metrics,
     metricsUrl: metricsServer.url,
     logs: () => lines.join(''),
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await mcp.close();
-      await security.close();
+      await app.close();
+      await closeRedis(redis);
       await metricsServer.close();
     },
   };

@@ -1,6 +1,6 @@
+import { resolveRedis } from '@mcp-runway/redis';
 import type { EventStore, JSONRPCMessage } from '@modelcontextprotocol/server';
 import type { Redis } from 'ioredis';
-import { resolveRedis } from '../redis.js';
 import {
   DEFAULT_COMPLETED_TTL_MS,
   DEFAULT_EVENT_TTL_MS,

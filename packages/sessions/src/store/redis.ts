@@ -1,5 +1,5 @@
+import { resolveRedis } from '@mcp-runway/redis';
 import type { Redis } from 'ioredis';
-import { resolveRedis } from '../redis.js';
 import type { SessionRecord, SessionStore, TouchRequest } from './types.js';
 
 export interface RedisSessionStoreOptions {

@@ -7,12 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { Redis } from 'ioredis';
-import { createRedisClient } from '../redis.js';
+import { createRedisClient } from '../client.js';
 
 export const SHARED_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Keys of one test run, so runs and other packages' tests never meet. */
-export function uniquePrefix(namespace = 'rate-limit'): string {
+export function uniquePrefix(namespace = 'test'): string {
   return `test:${namespace}:${randomUUID()}`;
 }
 

@@ -1,4 +1,4 @@
-/** Real-Redis helpers for tests, shared with the other packages' and the apps' tests. */
+/** Real-Redis helpers for tests, shared by every package's and app's tests. */
 export type { RedisServer } from './redis.js';
 export {
   connectRedis,

@@ -6,7 +6,7 @@
  * - everything else goes to the stateless 2026-07-28 handler, which also owns the modern
  *   error answers (unsupported version, header mismatch, unknown method).
  */
-import type { Principal } from '@mcp-runway/auth';
+import { callerId } from '@mcp-runway/auth';
 import type { Handler } from '@mcp-runway/http/express';
 import type { SessionRegistry } from '@mcp-runway/sessions';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
@@ -17,11 +17,9 @@ export interface LanesOptions {
   sessions: SessionRegistry;
   /** `createMcpHandler(factory, { legacy: 'reject' })`: it never sees 2025 traffic. */
   modern: McpHttpHandler;
-  /** The id a session is bound to (undefined: anonymous). */
-  callerId: (principal: Principal | undefined) => string | undefined;
 }
 
-export function mcpLanes({ sessions, modern, callerId }: LanesOptions): Handler<AppLocals> {
+export function mcpLanes({ sessions, modern }: LanesOptions): Handler<AppLocals> {
   return async (req, res) => {
     // The message the pipeline parsed (POST); GET and DELETE have none.
     const message = res.locals.mcp?.message;

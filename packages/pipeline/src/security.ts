@@ -1,0 +1,67 @@
+/**
+ * Step 3: who may call, and how often. Builds the authenticator (API keys or an OAuth 2.1
+ * resource server) and the rate limiter from the configuration, for the MCP server the app
+ * mounts (its tool scopes and costs). The pipeline decides where they run.
+ */
+import {
+  type AuthConfig,
+  type Authentication,
+  createAuthentication,
+  type Endpoint,
+} from '@mcp-runway/auth';
+import type { Logger } from '@mcp-runway/logging';
+import {
+  createRateLimiter,
+  parseTrustProxy,
+  type RateLimitConfig,
+  type RateLimiter,
+  type TrustProxy,
+} from '@mcp-runway/rate-limit';
+import type { Redis } from 'ioredis';
+
+export interface Security {
+  /** Undefined when AUTH_MODE=none. */
+  auth: Authentication | undefined;
+  limiter: RateLimiter;
+  trustProxy: TrustProxy;
+  /** Closes the limiter (the Redis connection belongs to the app, which closes it). */
+  close(): Promise<void>;
+}
+
+/** What security needs to know of the MCP server it protects. */
+export interface ProtectedServer {
+  info: { name: string };
+  toolPolicies: Readonly<
+    Record<string, { readonly scopes: readonly string[]; readonly cost: number }>
+  >;
+}
+
+export interface SecurityOptions {
+  logger: Logger;
+  server: ProtectedServer;
+  /** The process's one Redis connection: limits are shared through it. Unset: in memory. */
+  redis?: Redis | undefined;
+}
+
+export async function createSecurity(
+  config: AuthConfig & RateLimitConfig & Endpoint,
+  { logger, server, redis }: SecurityOptions,
+): Promise<Security> {
+  const limiter = createRateLimiter({
+    points: config.RATE_LIMIT_POINTS,
+    durationSeconds: config.RATE_LIMIT_DURATION_S,
+    costs: server.toolPolicies,
+    redis,
+    logger,
+  });
+  return {
+    auth: await createAuthentication(config, {
+      logger,
+      toolPolicies: server.toolPolicies,
+      resourceName: server.info.name,
+    }),
+    limiter,
+    trustProxy: parseTrustProxy(config.TRUST_PROXY),
+    close: () => limiter.close(),
+  };
+}
