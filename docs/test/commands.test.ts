@@ -26,7 +26,10 @@ const turboTasks = Object.keys(
 /** pnpm's own commands the pages use; anything else must be a root script or a root bin. */
 const PNPM_COMMANDS = new Set(['install', 'i', 'add', 'exec', 'dlx', 'create', 'deploy', 'run']);
 
-const blocks = docPages().flatMap((page) => shellBlocks(page.file, page.text));
+// Blocks marked `project` run in a generated project (create-mcp-runway's end-to-end test).
+const blocks = docPages()
+  .flatMap((page) => shellBlocks(page.file, page.text))
+  .filter((block) => !block.project);
 const at = (block: { file: string; line: number }) => `${block.file}:${block.line}`;
 
 /** Where a repo path comes from: the tree, or the build of the package that holds it. */

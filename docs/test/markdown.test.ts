@@ -60,6 +60,12 @@ describe('the markdown block parser', () => {
   it('refuses a background block with no URL to wait for', () => {
     expect(() => shellBlocks('page.md', '```sh runnable background\nx\n```\n')).toThrow(/wait=/);
   });
+
+  it('marks a block that runs in a generated project, and takes nothing else with it', () => {
+    const [block] = shellBlocks('page.md', '```sh project\nrm src/a.ts\n```\n');
+    expect(block).toMatchObject({ project: true, runnable: false });
+    expect(() => shellBlocks('page.md', '```sh project runnable\nx\n```\n')).toThrow(/project/);
+  });
 });
 
 describe('the command splitter', () => {

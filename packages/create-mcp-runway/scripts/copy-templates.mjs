@@ -31,26 +31,28 @@ const folders = {
 const skip = new Set(['node_modules', 'dist', 'reports', '.turbo', 'coverage', '.aws-sam']);
 const skipFile = (name) =>
   /\.(tsbuildinfo|cpuprofile|log)$/.test(name) || name === '.env' || name.startsWith('.env.');
+let count = 0;
+const keep = (path) => {
+  const entry = basename(path);
+  if (skip.has(entry) || skipFile(entry)) return false;
+  count += 1;
+  return true;
+};
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const [from, to] of Object.entries(rootFiles)) {
   cpSync(join(repo, from), join(out, to));
 }
-let count = Object.keys(rootFiles).length;
-for (const [group, keep] of Object.entries(folders)) {
+count += Object.keys(rootFiles).length;
+for (const [group, wanted] of Object.entries(folders)) {
   for (const name of readdirSync(join(repo, group)).sort()) {
     const source = join(repo, group, name);
-    if (!keep(name) || !existsSync(join(source))) continue;
-    cpSync(source, join(out, group, name), {
-      recursive: true,
-      filter: (path) => {
-        const entry = basename(path);
-        if (skip.has(entry) || skipFile(entry)) return false;
-        count += 1;
-        return true;
-      },
-    });
+    if (!wanted(name) || !existsSync(join(source))) continue;
+    cpSync(source, join(out, group, name), { recursive: true, filter: keep });
   }
 }
+// The minimal example: the server package's replacement files (see src/parts.ts).
+const minimal = join(repo, 'packages/create-mcp-runway/examples/minimal');
+cpSync(minimal, join(out, '_examples/minimal'), { recursive: true, filter: keep });
 process.stdout.write(`templates: copied ${count} entries into dist/templates\n`);

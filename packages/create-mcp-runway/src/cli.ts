@@ -34,10 +34,7 @@ async function main(): Promise<number> {
   const where = relative(process.cwd(), result.directory) || '.';
   const pnpm = pnpmCommand(choices.packageManager);
   const lines = [
-    `Created ${where} (${result.files.size} files): apps ${result.apps.join(', ')}; auth ${choices.auth}; state ${choices.state}; infra ${choices.infra.join(', ') || 'none'}.`,
-    ...result.added.map(
-      (app) => `Added apps/${app}: the apps you chose build on its HTTP pipeline.`,
-    ),
+    `Created ${where} (${result.files.size} files): apps ${result.apps.join(', ')}; example ${choices.example}; auth ${choices.auth}; state ${choices.state}; infra ${choices.infra.join(', ') || 'none'}.`,
     ...result.warnings.map((warning) => `Warning: ${warning}`),
     'Next:',
     `  cd ${where}`,

@@ -3,7 +3,7 @@ export { detectPackageManager, parseFlags, UsageError } from './options.js';
 export type { AppName, AuthMode, InfraName, StateStore } from './parts.js';
 export { APPS, AUTH_MODES, INFRA, STATE_STORES } from './parts.js';
 export type { Plan } from './plan.js';
-export { planProject, resolveApps } from './plan.js';
+export { orderApps, planProject, withExample } from './plan.js';
 export type { ScaffoldResult } from './scaffold.js';
 export { scaffold, writeProject } from './scaffold.js';
 export type { Template } from './template.js';

@@ -9,6 +9,8 @@ import {
   type AppName,
   AUTH_MODES,
   type AuthMode,
+  EXAMPLES,
+  type ExampleName,
   INFRA,
   type InfraName,
   STATE_STORES,
@@ -27,6 +29,8 @@ export interface Choices {
   /** The package scope, with its @ (e.g. `@acme`). Replaces `@mcp-runway`. */
   scope: string;
   apps: AppName[];
+  /** The MCP server the apps mount: the ticket board, or one `hello` tool. */
+  example: ExampleName;
   auth: AuthMode;
   state: StateStore;
   infra: InfraName[];
@@ -43,6 +47,7 @@ export type FlagChoices = Undecided<Choices> & { yes: boolean; help: boolean; ve
 
 export const defaults = {
   apps: ['stdio', 'hono-http'] as AppName[],
+  example: 'tickets' as ExampleName,
   auth: 'apikey' as AuthMode,
   state: 'memory' as StateStore,
   infra: ['docker'] as InfraName[],
@@ -113,6 +118,7 @@ export function parseFlags(argv: string[], cwd: string): FlagChoices {
       name: { type: 'string' },
       scope: { type: 'string' },
       apps: { type: 'string' },
+      example: { type: 'string' },
       auth: { type: 'string' },
       state: { type: 'string' },
       infra: { type: 'string' },
@@ -142,6 +148,7 @@ export function parseFlags(argv: string[], cwd: string): FlagChoices {
     name,
     scope: values.scope === undefined ? undefined : normalizeScope(values.scope),
     apps,
+    example: values.example === undefined ? undefined : one('example', values.example, EXAMPLES),
     auth: values.auth === undefined ? undefined : one('auth', values.auth, AUTH_MODES),
     state: values.state === undefined ? undefined : one('state', values.state, STATE_STORES),
     infra: values.infra === undefined ? undefined : list('infra', values.infra, INFRA),
@@ -163,6 +170,7 @@ Options (every prompt has one; --yes takes the defaults for the rest):
   --name <name>          root package name            (default: the folder's name)
   --scope <@scope>       package scope for the shared packages (default: @<name>)
   --apps <list>          ${APPS.join(', ')}  (default: ${defaults.apps.join(',')})
+  --example <name>       ${EXAMPLES.join(' | ')}  (default: ${defaults.example}; minimal is one hello tool)
   --auth <mode>          ${AUTH_MODES.join(' | ')}       (default: ${defaults.auth})
   --state <store>        ${STATE_STORES.join(' | ')}           (default: ${defaults.state})
   --infra <list>         ${INFRA.join(', ')} or none            (default: ${defaults.infra.join(',')})

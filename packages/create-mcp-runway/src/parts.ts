@@ -17,12 +17,27 @@ export type StateStore = (typeof STATE_STORES)[number];
 export const INFRA = ['docker', 'k8s'] as const;
 export type InfraName = (typeof INFRA)[number];
 
+/** The MCP server the apps mount: the worked ticket board, or one `hello` tool to replace. */
+export const EXAMPLES = ['tickets', 'minimal'] as const;
+export type ExampleName = (typeof EXAMPLES)[number];
+
+/** The package every app takes its MCP server from. */
+export const SERVER_PACKAGE_DIR = 'packages/example-server';
+
+/**
+ * The minimal example is the server package with its ticket board taken out: these generic
+ * files stay as they are, everything else in the package comes from `_examples/minimal/`
+ * (this scaffolder's examples/minimal, copied at build).
+ */
+export const minimalExample = {
+  templateDir: '_examples/minimal',
+  keeps: ['src/module.ts', 'src/caller.ts', 'src/tools/cached-json-schema.ts'],
+} as const;
+
 export interface AppPart {
   name: AppName;
   title: string;
   hint: string;
-  /** Other apps this one imports (the HTTP pipeline lives in hono-http). */
-  requires: readonly AppName[];
   /** Folders beside the app folder that belong to it. */
   extraDirs: readonly string[];
 }
@@ -32,14 +47,12 @@ export const appParts: Record<AppName, AppPart> = {
     name: 'stdio',
     title: 'stdio',
     hint: 'a local server for desktop clients and the Inspector',
-    requires: [],
     extraDirs: [],
   },
   'hono-http': {
     name: 'hono-http',
     title: 'Streamable HTTP on Hono',
     hint: 'stateless, both protocol eras, auth, rate limits, metrics',
-    requires: [],
     // Alerts and the dashboard query the metrics every HTTP app exports; their tests live in
     // packages/metrics and the app's observability test.
     extraDirs: ['infra/observability'],
@@ -48,14 +61,12 @@ export const appParts: Record<AppName, AppPart> = {
     name: 'express-sessions',
     title: 'Express with 2025 sessions',
     hint: 'Mcp-Session-Id sessions in Redis, resumable streams, nginx in front',
-    requires: ['hono-http'],
     extraDirs: ['infra/nginx'],
   },
   lambda: {
     name: 'lambda',
     title: 'AWS Lambda',
     hint: 'API Gateway and Function URL streaming handlers, SAM template',
-    requires: ['hono-http'],
     extraDirs: [],
   },
 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Choices } from './options.js';
 import { UsageError } from './options.js';
-import { planProject, resolveApps } from './plan.js';
+import { orderApps, planProject } from './plan.js';
 import { loadTemplate } from './template.js';
 
 const template = loadTemplate();
@@ -13,6 +13,7 @@ function choose(overrides: Partial<Choices> = {}): Choices {
     name: 'my-server',
     scope: '@acme',
     apps: ['stdio'],
+    example: 'tickets',
     auth: 'apikey',
     state: 'memory',
     infra: [],
@@ -96,11 +97,11 @@ describe('planProject', () => {
     expectSelfContained(plan, '@acme');
   });
 
-  it('brings the HTTP pipeline along when only Lambda is chosen, and says so', () => {
-    const plan = planProject(template, choose({ apps: ['lambda'] }));
-    expect(plan.apps).toEqual(['hono-http', 'lambda']);
-    expect(plan.added).toEqual(['hono-http']);
-    expect(folders(plan)).toContain('infra/observability');
+  it('gives Lambda alone no other app: the pipeline is a package', () => {
+    const plan = planProject(template, choose({ apps: ['lambda'], infra: [] }));
+    expect(plan.apps).toEqual(['lambda']);
+    expect(folders(plan)).not.toContain('apps/hono-http');
+    expect(folders(plan)).toContain('packages/pipeline');
     expect(folders(plan)).not.toContain('infra/nginx');
     expectSelfContained(plan, '@acme');
   });
@@ -195,17 +196,84 @@ describe('planProject', () => {
   it('renames the scope in manifests, sources and the lockfile', () => {
     const plan = planProject(template, choose({ scope: '@team-x', apps: ['hono-http'] }));
     expect(JSON.parse(text(plan, 'apps/hono-http/package.json')).name).toBe('@team-x/hono-http');
-    expect(text(plan, 'apps/hono-http/src/main.ts')).toContain("from '@team-x/http'");
+    expect(text(plan, 'apps/hono-http/src/app.ts')).toContain("from '@team-x/pipeline'");
     expect(text(plan, 'pnpm-lock.yaml')).toContain("'@team-x/http':");
     expectSelfContained(plan, '@team-x');
   });
 });
 
-describe('resolveApps', () => {
-  it('adds the apps a chosen app imports, in catalogue order', () => {
-    expect(resolveApps(['express-sessions', 'stdio'])).toEqual({
-      apps: ['stdio', 'hono-http', 'express-sessions'],
-      added: ['hono-http'],
+describe('--example minimal', () => {
+  const plan = planProject(
+    template,
+    choose({ apps: ['stdio', 'hono-http', 'express-sessions', 'lambda'], example: 'minimal' }),
+  );
+  const serverFiles = [...plan.files.keys()]
+    .filter((path) => path.startsWith('packages/example-server/'))
+    .sort();
+
+  it('makes the server package one hello tool with its test and client checks', () => {
+    expect(serverFiles).toEqual([
+      'packages/example-server/README.md',
+      'packages/example-server/package.json',
+      'packages/example-server/src/caller.ts',
+      'packages/example-server/src/deps.ts',
+      'packages/example-server/src/index.ts',
+      'packages/example-server/src/module.ts',
+      'packages/example-server/src/server.test.ts',
+      'packages/example-server/src/server.ts',
+      'packages/example-server/src/testing.ts',
+      'packages/example-server/src/tools/cached-json-schema.ts',
+      'packages/example-server/src/tools/hello.check.ts',
+      'packages/example-server/src/tools/hello.test.ts',
+      'packages/example-server/src/tools/hello.ts',
+      'packages/example-server/src/tools/index.ts',
+      'packages/example-server/tsconfig.build.json',
+      'packages/example-server/tsconfig.json',
+    ]);
+  });
+
+  it('leaves nothing of the ticket board in any code, config or manifest', () => {
+    const leftovers = [...plan.files]
+      .filter(([path]) => /\.(ts|mjs|json|ya?ml)$/.test(path) && path !== 'pnpm-lock.yaml')
+      .filter(([, body]) => /ticket|REPORT_STEP_MS|generate_report/i.test(String(body)))
+      .map(([path]) => path);
+    expect(leftovers).toEqual([]);
+  });
+
+  it('keeps the manifest the lockfile was made for', () => {
+    const tickets = planProject(template, choose({ apps: ['stdio'] }));
+    const deps = (p: typeof plan) =>
+      JSON.parse(text(p, 'packages/example-server/package.json')) as Record<string, unknown>;
+    expect({ ...deps(plan), description: '' }).toEqual({ ...deps(tickets), description: '' });
+    expectSelfContained(plan, '@acme');
+  });
+});
+
+describe('orderApps', () => {
+  it('keeps the chosen apps only, in catalogue order', () => {
+    expect(orderApps(['express-sessions', 'stdio'])).toEqual(['stdio', 'express-sessions']);
+  });
+});
+
+describe('apps are leaves', () => {
+  it('no package or app of the template depends on an app', () => {
+    const manifests = [...template.files].filter((path) =>
+      /^(?:apps|packages)\/[^/]+\/package\.json$/.test(path),
+    );
+    const read = (path: string) =>
+      JSON.parse(template.read(path).toString('utf8')) as {
+        name: string;
+        dependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
+      };
+    const apps = new Set(
+      manifests.filter((path) => path.startsWith('apps/')).map((path) => read(path).name),
+    );
+    const edges = manifests.flatMap((path) => {
+      const manifest = read(path);
+      const names = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
+      return names.filter((name) => apps.has(name)).map((name) => `${path} -> ${name}`);
     });
+    expect(edges).toEqual([]);
   });
 });

@@ -12,17 +12,17 @@ import {
   type AppName,
   appParts,
   infraParts,
+  minimalExample,
   ownedDevDependencies,
   ownedFiles,
   rootFiles,
+  SERVER_PACKAGE_DIR,
 } from './parts.js';
 import type { Template } from './template.js';
 
 export interface Plan {
-  /** The apps the project gets, including those a chosen app builds on. */
+  /** The apps the project gets, in catalogue order. Apps are leaves: none needs another. */
   apps: AppName[];
-  /** Apps added because a chosen app imports them. */
-  added: AppName[];
   /** Workspace package folders, in the order they were found. */
   packages: string[];
   files: Map<string, string | Buffer>;
@@ -37,12 +37,31 @@ interface Manifest {
 
 const TEMPLATE_SCOPE = '@mcp-runway/';
 
-/** The apps chosen plus what they import, in catalogue order. */
-export function resolveApps(chosen: readonly AppName[]): { apps: AppName[]; added: AppName[] } {
-  const set = new Set<AppName>(chosen);
-  for (const app of chosen) for (const required of appParts[app].requires) set.add(required);
-  const apps = (Object.keys(appParts) as AppName[]).filter((app) => set.has(app));
-  return { apps, added: apps.filter((app) => !chosen.includes(app)) };
+/** The chosen apps in catalogue order. */
+export function orderApps(chosen: readonly AppName[]): AppName[] {
+  return (Object.keys(appParts) as AppName[]).filter((app) => chosen.includes(app));
+}
+
+/**
+ * The template with the server package swapped for the chosen example: `minimal` keeps the
+ * package's generic files and takes everything else from `_examples/minimal/`.
+ */
+export function withExample(template: Template, example: Choices['example']): Template {
+  const overlay = `${minimalExample.templateDir}/`;
+  const own = `${SERVER_PACKAGE_DIR}/`;
+  const files = new Map<string, string>();
+  for (const path of template.files) {
+    if (path.startsWith(overlay)) {
+      if (example === 'minimal') files.set(`${own}${path.slice(overlay.length)}`, path);
+    } else if (example === 'minimal' && path.startsWith(own)) {
+      const rest = path.slice(own.length);
+      if ((minimalExample.keeps as readonly string[]).includes(rest)) files.set(path, path);
+    } else files.set(path, path);
+  }
+  return {
+    files: new Set(files.keys()),
+    read: (path) => template.read(files.get(path) ?? path),
+  };
 }
 
 function manifests(template: Template): Map<string, Manifest> {
@@ -54,11 +73,12 @@ function manifests(template: Template): Map<string, Manifest> {
   return byDir;
 }
 
-export function planProject(template: Template, choices: Choices): Plan {
-  const { apps, added } = resolveApps(choices.apps);
+export function planProject(source: Template, choices: Choices): Plan {
+  const template = withExample(source, choices.example);
+  const apps = orderApps(choices.apps);
   if (choices.infra.length > 0 && !apps.includes('hono-http')) {
     throw new UsageError(
-      'Docker and Kubernetes need an HTTP app: add hono-http, express-sessions or lambda, or pass --infra none',
+      'Docker and Kubernetes deploy the hono-http app (the image builds APP=hono-http): add hono-http to --apps, or pass --infra none',
     );
   }
   const parts = new Set<string>([...apps, ...choices.infra, choices.state]);
@@ -135,7 +155,7 @@ export function planProject(template: Template, choices: Choices): Plan {
     files.set(path, text.replaceAll(TEMPLATE_SCOPE, `${choices.scope}/`));
   }
   for (const [path, text] of generated) files.set(path, text);
-  return { apps, added, packages, files };
+  return { apps, packages, files };
 }
 
 function trimManifest(text: string, names: ReadonlySet<string> | undefined): string {

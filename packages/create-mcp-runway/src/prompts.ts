@@ -37,6 +37,7 @@ export function decideWithoutPrompts(flags: FlagChoices, env: Environment): Choi
     name,
     scope: flags.scope ?? defaultScope(name),
     apps: flags.apps ?? defaults.apps,
+    example: flags.example ?? defaults.example,
     auth: flags.auth ?? defaults.auth,
     state: flags.state ?? defaults.state,
     infra: flags.infra ?? defaults.infra,
@@ -104,6 +105,22 @@ export async function decide(flags: FlagChoices, env: Environment): Promise<Choi
         required: true,
       }),
     );
+  const example =
+    flags.example ??
+    answered(
+      await p.select({
+        message: 'Which MCP server to start from?',
+        options: [
+          {
+            value: 'tickets' as const,
+            label: 'Ticket board',
+            hint: 'the worked example: tools, resources, prompts, progress',
+          },
+          { value: 'minimal' as const, label: 'Minimal', hint: 'one hello tool, to replace' },
+        ],
+        initialValue: defaults.example,
+      }),
+    );
   const http = apps.some((app) => app !== 'stdio');
   const auth =
     flags.auth ??
@@ -165,6 +182,7 @@ export async function decide(flags: FlagChoices, env: Environment): Promise<Choi
     name,
     scope,
     apps,
+    example,
     auth,
     state,
     infra,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { runCommand } from '@mcp-runway/testing/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, listFiles, pnpm, runCli } from './test/cli.js';
+import { followGuide } from './test/guide.js';
 
 let work: string;
 beforeAll(() => {
@@ -17,12 +18,27 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+const checkEnv = () => cleanEnv({ CI: 'true', TURBO_TELEMETRY_DISABLED: '1' });
+
+/** The project's own README test command; its last line is the test summary. */
+async function check(cwd: string): Promise<void> {
+  const { command, args } = pnpm();
+  const run = await runCommand(command, [...args, 'check'], {
+    cwd,
+    env: checkEnv(),
+    timeoutMs: 840_000,
+  });
+  const summary = run.stdout.trim().split('\n').at(-1) ?? '';
+  expect(run.code, `${run.stdout.slice(-8000)}\n${run.stderr.slice(-4000)}`).toBe(0);
+  expect(summary).toMatch(/^tests: [1-9]\d* passed, 0 failed$/);
+}
+
 async function scaffoldInstallCheck(name: string, flags: string[]): Promise<string> {
   const created = await runCli([name, ...flags, '--no-install'], work);
   expect(created.code, created.stderr).toBe(0);
   const cwd = join(work, name);
   const { command, args } = pnpm();
-  const env = cleanEnv({ CI: 'true', TURBO_TELEMETRY_DISABLED: '1' });
+  const env = checkEnv();
   const install = await runCommand(
     command,
     [...args, 'install', '--frozen-lockfile', '--offline'],
@@ -33,10 +49,7 @@ async function scaffoldInstallCheck(name: string, flags: string[]): Promise<stri
     },
   );
   expect(install.code, `${install.stdout}\n${install.stderr}`).toBe(0);
-  const check = await runCommand(command, [...args, 'check'], { cwd, env, timeoutMs: 840_000 });
-  const summary = check.stdout.trim().split('\n').at(-1) ?? '';
-  expect(check.code, `${check.stdout.slice(-8000)}\n${check.stderr.slice(-4000)}`).toBe(0);
-  expect(summary).toMatch(/^tests: [1-9]\d* passed, 0 failed$/);
+  await check(cwd);
   return cwd;
 }
 
@@ -61,10 +74,12 @@ describe('a generated project passes its own checks', () => {
     expect(existsSync(join(cwd, 'infra/nginx'))).toBe(false);
   });
 
-  it('with every app, OAuth, Redis, Docker and Kubernetes', async () => {
+  it('with every app and the minimal example, then its tools replaced as the add-a-tool guide says; OAuth, Redis, Docker and Kubernetes', async () => {
     const cwd = await scaffoldInstallCheck('everything', [
       '--scope',
       'acme',
+      '--example',
+      'minimal',
       '--apps',
       'stdio,hono-http,express-sessions,lambda',
       '--auth',
@@ -74,19 +89,18 @@ describe('a generated project passes its own checks', () => {
       '--infra',
       'docker,k8s',
     ]);
+    // docs/guides/add-a-tool.md, followed to the letter: get_weather replaces hello. No other
+    // edit: the apps, their tests and the infra tests never name the example's tools.
+    const steps = followGuide(cwd);
+    expect(steps.map((step) => step.kind)).toContain('shell');
+    expect(existsSync(join(cwd, 'packages/example-server/src/tools/hello.ts'))).toBe(false);
+    await check(cwd);
     // The README's start command serves, and the project's own readiness kit passes it.
     const server = await startServer(cwd);
     try {
       const report = await runCommand(
         process.execPath,
-        [
-          'packages/testing/dist/cli.js',
-          server.url,
-          '--origin',
-          'http://127.0.0.1:6274',
-          '--streaming-tool',
-          'generate_report',
-        ],
+        ['packages/testing/dist/cli.js', server.url, '--origin', 'http://127.0.0.1:6274'],
         { cwd, env: cleanEnv() },
       );
       expect(report.code, `${report.stdout}\n${report.stderr}`).toBe(0);

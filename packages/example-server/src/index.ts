@@ -1,13 +1,13 @@
 export type { Caller } from './caller.js';
 export { callerOf } from './caller.js';
+export type { ServerDeps } from './deps.js';
+export { WRITE_SCOPE } from './deps.js';
 export type {
-  ServerDeps,
   ServerFactoryOptions,
   ServerLogger,
   ServerModule,
   ToolModule,
 } from './module.js';
-export { WRITE_SCOPE } from './module.js';
 export type { ExampleServerOptions } from './server.js';
 export {
   createServerFactory,

@@ -1,21 +1,13 @@
 import type { ConfigPiece } from '@mcp-runway/config';
 import { ToolError, toToolErrorResult } from '@mcp-runway/errors';
 import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
-import type { TicketStore } from './store.js';
+import type { ServerDeps } from './deps.js';
 
 /** The slice of a logger the example server uses; a pino logger fits. */
 export interface ServerLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
-}
-
-/** Everything the tools, resources and prompts need. The apps build it once per process. */
-export interface ServerDeps {
-  store: TicketStore;
-  logger: ServerLogger;
-  /** How long each section of `generate_report` takes; tests make it small. @default 250 */
-  reportStepMs: number;
 }
 
 /**
@@ -29,9 +21,6 @@ export interface ToolModule {
   readonly cost: number;
   register(server: McpServer, deps: ServerDeps): void;
 }
-
-/** The scope every write tool requires. */
-export const WRITE_SCOPE = 'tickets:write';
 
 /**
  * Wraps a tool handler so failures reach the model as `isError` results: a ToolError keeps

@@ -5,7 +5,7 @@ import {
   ProtocolErrorCode,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { ServerDeps } from './module.js';
+import type { ServerDeps } from './deps.js';
 import { completeTicketId } from './resources.js';
 
 function createArgsSchema(deps: ServerDeps) {

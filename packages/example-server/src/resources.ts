@@ -3,7 +3,7 @@ import {
   ResourceNotFoundError,
   ResourceTemplate,
 } from '@modelcontextprotocol/server';
-import type { ServerDeps } from './module.js';
+import type { ServerDeps } from './deps.js';
 
 const JSON_MIME = 'application/json';
 

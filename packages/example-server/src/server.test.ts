@@ -5,7 +5,7 @@ import {
 } from '@modelcontextprotocol/client';
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServerFactory, toolPolicies, WRITE_SCOPE } from './index.js';
+import { createServerFactory, serverModule, toolPolicies, WRITE_SCOPE } from './index.js';
 import { serverChecks } from './testing.js';
 
 const clientInfo = { name: 'example-server-test', version: '1.0.0' };
@@ -62,5 +62,28 @@ describe('tool policies', () => {
       expect([tool.name, toolPolicies[tool.name]?.scopes]).toEqual([tool.name, expected]);
     }
     await client.close();
+  });
+});
+
+describe('serverModule, as the apps mount it', () => {
+  it('names every tool with its policy', () => {
+    expect([...serverModule.toolNames].sort()).toEqual(Object.keys(toolPolicies).sort());
+  });
+
+  it('builds servers from the settings it is given', async () => {
+    const factory = serverModule.createServerFactory({ settings: { REPORT_STEP_MS: 1 } });
+    const client = new Client(clientInfo);
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await factory().connect(serverTransport);
+    await client.connect(clientTransport);
+    const result = await client.callTool({ name: 'generate_report', arguments: {} });
+    expect(result.isError).not.toBe(true);
+    await client.close();
+  });
+
+  it('refuses settings its piece does not accept', () => {
+    expect(() => serverModule.createServerFactory({ settings: { REPORT_STEP_MS: -1 } })).toThrow(
+      /REPORT_STEP_MS/,
+    );
   });
 });

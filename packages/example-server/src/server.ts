@@ -1,26 +1,16 @@
 import { configPiece, positiveInt } from '@mcp-runway/config';
 import { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { ServerDeps, ServerLogger, ServerModule, ToolModule } from './module.js';
+import type { ServerDeps } from './deps.js';
+import type { ServerLogger, ServerModule } from './module.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { createInMemoryTicketStore, type TicketStore } from './store.js';
-import { assignTicket } from './tools/assign-ticket.js';
-import { createTicket } from './tools/create-ticket.js';
-import { deleteTicket } from './tools/delete-ticket.js';
-import { generateReport } from './tools/generate-report.js';
-import { searchTickets } from './tools/search-tickets.js';
+import { tools } from './tools/index.js';
 
 export const SERVER_INFO = { name: 'mcp-runway-tickets', version: '0.1.0' } as const;
 
-/** Every tool, in the order `tools/list` shows them. */
-export const tools: readonly ToolModule[] = [
-  searchTickets,
-  createTicket,
-  assignTicket,
-  deleteTicket,
-  generateReport,
-];
+export { tools };
 
 /** Scopes and rate-limit cost per tool, for the auth and rate-limit layers. */
 export const toolPolicies: Readonly<Record<string, { scopes: readonly string[]; cost: number }>> =

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { callerOf } from '../caller.js';
-import { guarded, structured, type ToolModule, WRITE_SCOPE } from '../module.js';
+import { WRITE_SCOPE } from '../deps.js';
+import { guarded, structured, type ToolModule } from '../module.js';
 import { TICKET_PRIORITIES } from '../store.js';
 import { cachedJsonSchema } from './cached-json-schema.js';
 import { ticketOutput } from './schemas.js';

@@ -1,6 +1,7 @@
 import { ToolError } from '@mcp-runway/errors';
 import { z } from 'zod';
-import { guarded, type ToolModule, WRITE_SCOPE } from '../module.js';
+import { WRITE_SCOPE } from '../deps.js';
+import { guarded, type ToolModule } from '../module.js';
 import { cachedJsonSchema } from './cached-json-schema.js';
 import { ticketId } from './schemas.js';
 

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { guarded, type ServerDeps, structured, type ToolModule } from '../module.js';
+import type { ServerDeps } from '../deps.js';
+import { guarded, structured, type ToolModule } from '../module.js';
 import type { Ticket } from '../store.js';
 import { cachedJsonSchema } from './cached-json-schema.js';
 

@@ -1,0 +1,16 @@
+/**
+ * What this server's tools, resources and prompts are given: built once per process by
+ * `createServerFactory` (server.ts) and shared by every server instance it makes.
+ */
+import type { ServerLogger } from './module.js';
+import type { TicketStore } from './store.js';
+
+export interface ServerDeps {
+  store: TicketStore;
+  logger: ServerLogger;
+  /** How long each section of `generate_report` takes; tests make it small. @default 250 */
+  reportStepMs: number;
+}
+
+/** The scope every write tool requires. */
+export const WRITE_SCOPE = 'tickets:write';
