@@ -1,3 +1,4 @@
+import { isLegacyRequest } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
 import {
   checkHostOrigin,
@@ -14,6 +15,65 @@ import {
   readBodyText,
   resolveRequestId,
 } from './index.js';
+
+const NO_HEADERS = { protocolVersion: undefined, mcpMethod: undefined, mcpName: undefined };
+const MODERN = '2026-07-28';
+const ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': MODERN,
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
+const ERA_CASES: [string, 'legacy' | 'modern', object, Record<string, string>][] = [
+  [
+    'a request with the _meta envelope and matching headers',
+    'modern',
+    { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: ENVELOPE } },
+    { 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/list' },
+  ],
+  [
+    'a request without the envelope',
+    'legacy',
+    { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+    { 'mcp-protocol-version': '2025-11-25' },
+  ],
+  [
+    'initialize',
+    'legacy',
+    { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25' } },
+    {},
+  ],
+  ['a posted response', 'legacy', { jsonrpc: '2.0', id: 1, result: {} }, {}],
+  // Refusals the modern handler answers: never the session lane's.
+  [
+    'a request with a modern header but no envelope',
+    'modern',
+    { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+    { 'mcp-protocol-version': MODERN },
+  ],
+  [
+    'a header naming another version than the envelope',
+    'modern',
+    { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: ENVELOPE } },
+    { 'mcp-protocol-version': '2099-01-01' },
+  ],
+  [
+    'an Mcp-Method header naming another method',
+    'modern',
+    { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: ENVELOPE } },
+    { 'mcp-protocol-version': MODERN, 'mcp-method': 'prompts/list' },
+  ],
+  [
+    'a notification with a modern header only',
+    'modern',
+    { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1 } },
+    { 'mcp-protocol-version': MODERN },
+  ],
+  [
+    'a message that is neither request, notification nor response',
+    'modern',
+    { jsonrpc: '2.0' },
+    {},
+  ],
+];
 
 describe('resolveRequestId', () => {
   it('keeps an id-shaped incoming value and replaces anything else', () => {
@@ -127,6 +187,7 @@ describe('MCP POST checks', () => {
           _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' },
         },
       }),
+      NO_HEADERS,
     );
     expect(post).toMatchObject({
       era: 'modern',
@@ -135,14 +196,32 @@ describe('MCP POST checks', () => {
       toolName: 'search_tickets',
       protocolVersion: '2026-07-28',
     });
-    expect(parseMcpMessage('{"jsonrpc":"2.0","method":"notifications/initialized"}')).toMatchObject(
-      { era: 'legacy', id: undefined },
-    );
+    expect(
+      parseMcpMessage('{"jsonrpc":"2.0","method":"notifications/initialized"}', NO_HEADERS),
+    ).toMatchObject({ era: 'legacy', id: undefined });
   });
   it('throws -32700 for bad JSON and -32600 for batches', () => {
-    expect(() => parseMcpMessage('{')).toThrowError(expect.objectContaining({ code: -32700 }));
-    expect(() => parseMcpMessage('[]')).toThrowError(expect.objectContaining({ code: -32600 }));
+    expect(() => parseMcpMessage('{', NO_HEADERS)).toThrowError(
+      expect.objectContaining({ code: -32700 }),
+    );
+    expect(() => parseMcpMessage('[]', NO_HEADERS)).toThrowError(
+      expect.objectContaining({ code: -32600 }),
+    );
   });
+  // The era decides the lane; it must be the SDK's own decision, headers included.
+  it.each(ERA_CASES)(
+    'classifies %s as the SDK routes it (%s)',
+    async (_name, era, body, headers) => {
+      const post = parseMcpMessage(JSON.stringify(body), {
+        protocolVersion: headers['mcp-protocol-version'],
+        mcpMethod: headers['mcp-method'],
+        mcpName: headers['mcp-name'],
+      });
+      expect(post.era).toBe(era);
+      const request = new Request('http://localhost/mcp', { method: 'POST', headers });
+      expect(await isLegacyRequest(request, body)).toBe(era === 'legacy');
+    },
+  );
   it('stops reading a stream as soon as it passes the limit', async () => {
     let pulled = 0;
     const endless = new ReadableStream<Uint8Array>({

@@ -17,7 +17,13 @@ export type { Health, HealthOptions, HealthReport, ReadinessCheck } from './heal
 export { createHealth } from './health.js';
 export type { HostOriginPolicy, HostOriginRequest } from './host-origin.js';
 export { checkHostOrigin } from './host-origin.js';
-export type { Era, McpPost, McpPostHeaders, McpPostOptions } from './mcp-post.js';
+export type {
+  Era,
+  McpPost,
+  McpPostHeaders,
+  McpPostOptions,
+  McpProtocolHeaders,
+} from './mcp-post.js';
 export {
   checkMcpPostHeaders,
   PROTOCOL_VERSION_META_KEY,

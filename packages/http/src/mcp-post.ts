@@ -1,3 +1,7 @@
+/**
+ * The MCP POST core: header checks, body limit, JSON-RPC parse, and the one decision of the
+ * request's protocol era, which routing, logs and metrics then read from `McpPost.era`.
+ */
 import {
   InvalidRequestError,
   type JsonRpcId,
@@ -7,10 +11,16 @@ import {
   type RunwayError,
   UnsupportedMediaTypeError,
 } from '@mcp-runway/errors';
+import {
+  classifyInboundRequest,
+  type InboundHttpRequest,
+  PROTOCOL_VERSION_META_KEY,
+} from '@modelcontextprotocol/server';
 
-/** Where a 2026-07-28 request names its protocol version; its presence marks the modern era. */
-export const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
+/** Where a 2026-07-28 request names its protocol version (the SDK's constant). */
+export { PROTOCOL_VERSION_META_KEY };
 
+/** `modern`: 2026-07-28 and later (a `_meta` envelope per request); `legacy`: up to 2025-11-25. */
 export type Era = 'modern' | 'legacy';
 
 /** What the pipeline learned about an MCP POST before the SDK sees it. */
@@ -22,8 +32,15 @@ export interface McpPost {
   id: JsonRpcId | undefined;
   /** `params.name` of a tools/call (also prompts/get), for logs, metrics and policies. */
   toolName: string | undefined;
+  /**
+   * The protocol era, decided once, here, by the SDK's own classifier
+   * (`classifyInboundRequest`: the step `createMcpHandler` and `isLegacyRequest` route with).
+   * Lane routing, the access log and metrics read it and never classify again. A request
+   * the modern path refuses (an envelope or header mismatch) is `modern`, as
+   * `isLegacyRequest` counts it: the modern handler owns those answers.
+   */
   era: Era;
-  /** The 2026-07-28 `_meta` protocol version; undefined for the legacy era. */
+  /** The `_meta` protocol version the message names (2026-07-28 messages carry one). */
   protocolVersion: string | undefined;
 }
 
@@ -35,6 +52,16 @@ export interface McpPostHeaders {
   contentType: string | null | undefined;
   accept: string | null | undefined;
   contentLength: string | null | undefined;
+}
+
+/** The protocol headers the era classifier checks against the body. */
+export interface McpProtocolHeaders {
+  /** `MCP-Protocol-Version` */
+  protocolVersion: string | null | undefined;
+  /** `Mcp-Method` */
+  mcpMethod: string | null | undefined;
+  /** `Mcp-Name` */
+  mcpName: string | null | undefined;
 }
 
 function mediaType(value: string): string {
@@ -74,8 +101,20 @@ function isJsonRpcId(value: unknown): value is JsonRpcId {
   return typeof value === 'string' || typeof value === 'number' || value === null;
 }
 
-/** Parses one JSON-RPC message; throws -32700 for bad JSON and -32600 for batches and non-messages. */
-export function parseMcpMessage(text: string): McpPost {
+/** The SDK's classification of a parsed POST, reduced to what routing needs: legacy or not. */
+function eraOf(message: Record<string, unknown>, headers: McpProtocolHeaders): Era {
+  const request: InboundHttpRequest = { httpMethod: 'POST', body: message };
+  if (headers.protocolVersion != null) request.protocolVersionHeader = headers.protocolVersion;
+  if (headers.mcpMethod != null) request.mcpMethodHeader = headers.mcpMethod;
+  if (headers.mcpName != null) request.mcpNameHeader = headers.mcpName;
+  return classifyInboundRequest(request).kind === 'legacy' ? 'legacy' : 'modern';
+}
+
+/**
+ * Parses one JSON-RPC message and classifies its era (with the protocol headers, as the SDK
+ * does); throws -32700 for bad JSON and -32600 for batches and non-messages.
+ */
+export function parseMcpMessage(text: string, headers: McpProtocolHeaders): McpPost {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -111,7 +150,7 @@ export function parseMcpMessage(text: string): McpPost {
     method,
     id: 'id' in message && isJsonRpcId(message.id) ? message.id : undefined,
     toolName: typeof params.name === 'string' ? params.name : undefined,
-    era: protocolVersion === undefined ? 'legacy' : 'modern',
+    era: eraOf(message, headers),
     protocolVersion,
   };
 }
@@ -152,5 +191,9 @@ export async function readMcpPost(request: Request, options: McpPostOptions): Pr
   if (headerError) throw headerError;
   // Version, envelope and header/body agreement are the SDK's checks, in the order the spec
   // gives them (a header mismatch is -32020 even when the version is also unsupported).
-  return parseMcpMessage(await readBodyText(request.body, maxBodyBytes));
+  return parseMcpMessage(await readBodyText(request.body, maxBodyBytes), {
+    protocolVersion: request.headers.get('mcp-protocol-version'),
+    mcpMethod: request.headers.get('mcp-method'),
+    mcpName: request.headers.get('mcp-name'),
+  });
 }

@@ -52,9 +52,12 @@ export const ERA_LABELS: readonly EraLabel[] = ['2025', '2026', 'unknown'];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * The `era` label. From the parsed message when there is one, else from the
+ * The `era` label. From the parsed message when there is one: the era the pipeline's body
+ * check decided once with the SDK's classifier (`McpPost['era']`), the one routing and the
+ * access log use, never classified again here. Only a request with no parsed message (refused
+ * before its body was read, or a body-less GET or DELETE) is labelled from its
  * `MCP-Protocol-Version` header (modern clients send it on every request, 2025 clients after
- * initialize), so a request refused before parsing still says which era sent it.
+ * initialize), so it still says which era sent it; that label routes nothing.
  */
 export function eraLabel(era: Era | undefined, protocolVersionHeader?: string): EraLabel {
   if (era === 'modern') return '2026';

@@ -1,8 +1,22 @@
 /**
- * Between Node's http objects and the SDK's web-standard transport. The SDK's
- * NodeStreamableHTTPServerTransport does the same through @hono/node-server, but hides the
- * web-standard transport it wraps; the registry needs that transport itself, to rebuild a
- * session by replaying its initialize (see transport.ts), so it does the conversion here.
+ * Between Node's http objects and the SDK's web-standard transport. Ours rather than the SDK's
+ * Node bridge (`@modelcontextprotocol/node` 2.1.2, the release for server 2.4.0), because:
+ * - `NodeStreamableHTTPServerTransport` wraps a `WebStandardStreamableHTTPServerTransport` it
+ *   keeps private, and its `handleRequest` takes only Node's `req` and `res`. The registry needs
+ *   the web-standard transport itself, to rebuild a session by replaying its initialize through
+ *   `handleRequest(Request)` (see transport.ts).
+ * - `toNodeHandler`, which writes a web Response to Node, sends no headers before the body's
+ *   first chunk, so a GET stream's client sees nothing until the first event or keep-alive
+ *   (15 s); and it notices a client that left only when the next chunk arrives, so until then
+ *   the transport keeps the dead stream (a reconnecting GET gets 409) and the session stays in
+ *   use. `sendFetchResponse` flushes an SSE response's headers and cancels its body at once.
+ * - `toWebRequest`, which builds a web Request from Node's, would serve the request half, but
+ *   it builds the URL as `http://${Host}${req.url}`: an absolute-form target
+ *   (`POST http://host/mcp`, which HTTP/1.1 servers must accept) or a Host that is not a valid
+ *   authority throws a TypeError (a 500) where `toFetchRequest` serves the request. It also
+ *   serializes the parsed body again into a Request whose body the transport never reads
+ *   (about 21 µs against 10 µs here).
+ * node-bridge.test.ts pins all three behaviours.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ParseError, PayloadTooLargeError } from '@mcp-runway/errors';

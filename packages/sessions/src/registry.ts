@@ -106,13 +106,12 @@ export class SessionRegistry {
       res.writeHead(200).end();
       return;
     }
-    session.busy++;
+    session.beginExchange(this.config.now());
     try {
       const runtime = await this.runtimes.wake(session);
       await this.runtimes.serve(session, runtime, req, res, body, options);
     } finally {
-      session.busy--;
-      session.lastActive = this.config.now();
+      session.endExchange(this.config.now());
     }
   }
 
@@ -138,7 +137,7 @@ export class SessionRegistry {
     const session = new LocalSession(id, principal, expiresAt, createdAt, json, undefined);
     // Added before the first await, so concurrent initializes cannot overfill the registry.
     this.table.add(session);
-    session.busy++;
+    session.beginExchange(createdAt);
     try {
       // Stored before the client learns the id: it is resumable elsewhere from the start.
       await this.store
@@ -146,14 +145,14 @@ export class SessionRegistry {
         .catch((cause) => {
           throw new SessionsUnavailableError('Session store unavailable: retry shortly', { cause });
         });
-      session.runtime = await this.runtimes.start(id);
-      await this.runtimes.serve(session, session.runtime, req, res, body, options);
+      const runtime = await this.runtimes.start(id);
+      session.attach(runtime);
+      await this.runtimes.serve(session, runtime, req, res, body, options);
     } catch (error) {
       await this.table.end(session, 'failed');
       throw error;
     } finally {
-      session.busy--;
-      session.lastActive = now();
+      session.endExchange(now());
     }
     // The SDK answered 400 (an invalid initialize) without starting a session.
     if (session.runtime?.transport.sessionId === undefined) await this.table.end(session, 'failed');

@@ -30,7 +30,6 @@ export interface RuntimesOptions {
   retryIntervalMs: number;
   keepAliveMs: number | undefined;
   logger: Logger | undefined;
-  now: () => number;
 }
 
 export class Runtimes {
@@ -61,14 +60,11 @@ export class Runtimes {
 
   /** The session's runtime; rebuilt once (however many requests wait) when it has none. */
   wake(session: LocalSession): Promise<Runtime> {
-    if (session.runtime) return Promise.resolve(session.runtime);
-    session.waking ??= this.rebuild(session).finally(() => {
-      session.waking = undefined;
-    });
-    return session.waking;
+    return session.wake(this.rebuild);
   }
 
-  private async rebuild(session: LocalSession): Promise<Runtime> {
+  // An arrow property: one function for every session's wake, rather than a closure each.
+  private readonly rebuild = async (session: LocalSession): Promise<Runtime> => {
     if (session.ended) throw new SessionNotFoundError();
     const runtime = await this.start(session.id);
     try {
@@ -84,10 +80,10 @@ export class Runtimes {
       await stopRuntime(runtime);
       throw new SessionNotFoundError();
     }
-    session.runtime = runtime;
+    session.attach(runtime);
     this.table.emit('woken', session);
     return runtime;
-  }
+  };
 
   /** Hands one HTTP exchange to the session's transport and writes its answer. */
   async serve(
@@ -98,7 +94,6 @@ export class Runtimes {
     body: unknown,
     options: HandleOptions,
   ): Promise<void> {
-    session.lastActive = this.options.now();
     const authInfo = options.authInfo ?? (req as IncomingMessage & { auth?: AuthInfo }).auth;
     const response = await runtime.transport.handleRequest(toFetchRequest(req), {
       ...(body !== undefined && { parsedBody: body }),
@@ -111,7 +106,7 @@ export class Runtimes {
 
   // Part of the state a rebuilt session replays (primeRuntime).
   private rememberLogLevel(session: LocalSession, level: string): void {
-    session.logLevel = level;
+    session.rememberLogLevel(level);
     this.options.store.setLogLevel(session.id, level).catch((error: unknown) => {
       this.options.logger?.warn({ err: error, sessionId: session.id }, 'log level not stored');
     });

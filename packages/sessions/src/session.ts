@@ -2,30 +2,111 @@ import type { SessionClock } from './policy.js';
 import type { Runtime } from './transport.js';
 
 /**
- * One session as this instance holds it. Deliberately small: a dormant session is this object
- * and its initialize request, nothing else; no timers or closures of its own (one sweep
- * timer serves every session).
+ * One session as this instance holds it, and the one place its state changes: the registry,
+ * the locator, the table and the runtimes call the methods below and only read the rest. The
+ * rules (when to go dormant, to end, to rebuild) live with those callers; this class keeps
+ * the facts consistent. Deliberately small: a dormant session is this object and its
+ * initialize request, nothing else; no timers or closures of its own (one sweep timer serves
+ * every session).
  */
 export class LocalSession {
   /** HTTP exchanges open on this session here (an open GET stream counts until it closes). */
-  busy = 0;
-  runtime: Runtime | undefined = undefined;
-  waking: Promise<Runtime> | undefined = undefined;
-  ended = false;
+  #exchanges = 0;
+  #runtime: Runtime | undefined = undefined;
+  #waking: Promise<Runtime> | undefined = undefined;
+  #ended = false;
+  #lastActive: number;
+  #logLevel: string | undefined;
 
   constructor(
     readonly id: string,
     readonly principal: string | undefined,
     readonly expiresAt: number,
-    public lastActive: number,
+    lastActive: number,
     /** The client's initialize request (JSON), replayed to rebuild the session. */
     readonly initialize: string,
-    public logLevel: string | undefined,
-  ) {}
+    logLevel: string | undefined,
+  ) {
+    this.#lastActive = lastActive;
+    this.#logLevel = logLevel;
+  }
+
+  /** Its McpServer and transport; undefined while dormant, before the first start, once ended. */
+  get runtime(): Runtime | undefined {
+    return this.#runtime;
+  }
+
+  /** When it was last used: the start or the end of its latest exchange. */
+  get lastActive(): number {
+    return this.#lastActive;
+  }
+
+  /** The last `logging/setLevel` the server accepted: replayed with initialize on a rebuild. */
+  get logLevel(): string | undefined {
+    return this.#logLevel;
+  }
+
+  /** Ended here (deleted, expired, evicted, closed or gone): it takes no more exchanges. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Its runtime is being rebuilt (see `wake`). */
+  get waking(): boolean {
+    return this.#waking !== undefined;
+  }
 
   /** In use: an exchange is open, or the server is still working on a request. */
   get active(): boolean {
-    return this.busy > 0 || this.runtime?.transport.working === true;
+    return this.#exchanges > 0 || this.#runtime?.transport.working === true;
+  }
+
+  /** An HTTP exchange starts: the session is in use until `endExchange`. */
+  beginExchange(now: number): void {
+    this.#exchanges++;
+    this.#lastActive = now;
+  }
+
+  /** An exchange is over (its response, or its GET stream, closed): idle time counts from now. */
+  endExchange(now: number): void {
+    this.#exchanges--;
+    this.#lastActive = now;
+  }
+
+  /** Gives the session its McpServer and transport (a new session's, or a rebuilt one). */
+  attach(runtime: Runtime): void {
+    this.#runtime = runtime;
+  }
+
+  /** Takes its runtime away (it goes dormant, or ends) and returns it, for the caller to close. */
+  detach(): Runtime | undefined {
+    const runtime = this.#runtime;
+    this.#runtime = undefined;
+    return runtime;
+  }
+
+  /**
+   * Its runtime, or, when it has none, the one `rebuild` makes: one rebuild however many
+   * requests wait for it. `rebuild` attaches what it built; `waking` is true meanwhile.
+   */
+  wake(rebuild: (session: LocalSession) => Promise<Runtime>): Promise<Runtime> {
+    if (this.#runtime) return Promise.resolve(this.#runtime);
+    this.#waking ??= rebuild(this).finally(() => {
+      this.#waking = undefined;
+    });
+    return this.#waking;
+  }
+
+  /** Marks the session ended; false when it already was, so ending happens once. */
+  markEnded(): boolean {
+    if (this.#ended) return false;
+    this.#ended = true;
+    return true;
+  }
+
+  /** Remembers the level a `logging/setLevel` set, for rebuilds. */
+  rememberLogLevel(level: string): void {
+    this.#logLevel = level;
   }
 }
 

@@ -130,9 +130,9 @@ export class SessionTable {
 
   /** Hands back a session's server and transport; its next request rebuilds them. */
   async hibernate(session: LocalSession): Promise<void> {
-    const { runtime } = session;
-    if (!runtime || session.waking) return;
-    session.runtime = undefined;
+    if (session.waking) return;
+    const runtime = session.detach();
+    if (!runtime) return;
     this.emit('dormant', session);
     this.options.events?.compactSession?.(session.id);
     await stopRuntime(runtime).catch((error: unknown) => {
@@ -150,11 +150,9 @@ export class SessionTable {
    * `failed`: an initialize the SDK refused, never counted.
    */
   async end(session: LocalSession, reason: EndReason | 'failed'): Promise<void> {
-    if (session.ended) return;
-    session.ended = true;
+    if (!session.markEnded()) return;
     this.sessions.delete(session.id);
-    const { runtime } = session;
-    session.runtime = undefined;
+    const runtime = session.detach();
     if (reason !== 'failed') this.emit(reason, session);
     const { store, events } = this.options;
     const work: Promise<unknown>[] = [];

@@ -88,6 +88,15 @@ describe('express adapters over the pipeline cores', () => {
     expect(line).toMatchObject({ msg: 'request', status: 200, path: '/mcp', tool: 'x' });
   });
 
+  it('classifies the era with the protocol headers, and logs that era', async () => {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    // No `_meta` envelope, but a modern header: the modern handler's refusal, not a 2025 request.
+    const response = await post(body, { ...JSON_HEADERS, 'mcp-protocol-version': '2026-07-28' });
+    expect(await response.json()).toMatchObject({ method: 'tools/list', era: 'modern' });
+    const line = lines.map((text) => JSON.parse(text)).find((e) => e.mcpMethod === 'tools/list');
+    expect(line).toMatchObject({ msg: 'request', era: 'modern' });
+  });
+
   it.each([
     ['bad JSON', '{"jsonrpc":', JSON_HEADERS, 400, -32700],
     ['a batch', '[{"jsonrpc":"2.0","id":1,"method":"ping"}]', JSON_HEADERS, 400, -32600],

@@ -140,8 +140,9 @@ function bodyStream(req: Request, res: Response): ReadableStream<Uint8Array> {
 }
 
 /**
- * Content type, Accept, size limit, JSON parse and the one-message rule; the result lands in
- * `res.locals.mcp`. It reads the raw body itself: mount no body parser (`express.json()`)
+ * Content type, Accept, size limit, JSON parse, the one-message rule and the protocol era (the
+ * SDK's classifier); the result lands in `res.locals.mcp`, where the MCP route reads the era
+ * to pick its lane. It reads the raw body itself: mount no body parser (`express.json()`)
  * before it, or its errors would bypass the 413/415/-32700 answers of the core.
  */
 export function mcpPost<L extends PipelineLocals = PipelineLocals>(
@@ -158,7 +159,11 @@ export function mcpPost<L extends PipelineLocals = PipelineLocals>(
       maxBodyBytes,
     );
     if (error) throw error;
-    res.locals.mcp = parseMcpMessage(await readBodyText(bodyStream(req, res), maxBodyBytes));
+    res.locals.mcp = parseMcpMessage(await readBodyText(bodyStream(req, res), maxBodyBytes), {
+      protocolVersion: req.get('mcp-protocol-version'),
+      mcpMethod: req.get('mcp-method'),
+      mcpName: req.get('mcp-name'),
+    });
     next();
   };
 }

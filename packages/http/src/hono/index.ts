@@ -102,7 +102,10 @@ export function drainGuard(drain: Drain): MiddlewareHandler {
   };
 }
 
-/** Content type, Accept, size limit, JSON parse and the one-message rule; the result lands in `c.var.mcp`. */
+/**
+ * Content type, Accept, size limit, JSON parse, the one-message rule and the protocol era (the
+ * SDK's classifier); the result lands in `c.var.mcp`.
+ */
 export function mcpPost<E extends PipelineEnv = PipelineEnv>(
   options: McpPostOptions,
 ): MiddlewareHandler<E> {
@@ -121,7 +124,14 @@ export function mcpPost<E extends PipelineEnv = PipelineEnv>(
       contentLength === undefined
         ? await readBodyText(c.req.raw.body, maxBodyBytes)
         : await c.req.text();
-    c.set('mcp', parseMcpMessage(text));
+    c.set(
+      'mcp',
+      parseMcpMessage(text, {
+        protocolVersion: c.req.header('mcp-protocol-version'),
+        mcpMethod: c.req.header('mcp-method'),
+        mcpName: c.req.header('mcp-name'),
+      }),
+    );
     await next();
   };
 }
