@@ -1,6 +1,7 @@
 /**
- * Step 4's lane split, the last step of the pipeline. The SDK's own classifier
- * (`isLegacyRequest`, the code `createMcpHandler` routes with) decides:
+ * Step 4's lane split, the last step of the pipeline. The SDK's own classifier decides, run
+ * once by `mcpPost` (`classifyInboundRequest`, the step `createMcpHandler` and
+ * `isLegacyRequest` route with) and read here from `res.locals.mcp.era`:
  * - 2025-era traffic (a POST without the 2026-07-28 `_meta` envelope, `initialize` included;
  *   GET; DELETE) goes to the session registry, which binds each session to its caller;
  * - everything else goes to the stateless 2026-07-28 handler, which also owns the modern
@@ -9,8 +10,8 @@
 import { callerId } from '@mcp-runway/auth';
 import type { Handler } from '@mcp-runway/http/express';
 import type { SessionRegistry } from '@mcp-runway/sessions';
-import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
-import { isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import type { AppLocals } from './app.js';
 
 export interface LanesOptions {
@@ -21,11 +22,12 @@ export interface LanesOptions {
 
 export function mcpLanes({ sessions, modern }: LanesOptions): Handler<AppLocals> {
   return async (req, res) => {
-    // The message the pipeline parsed (POST); GET and DELETE have none.
-    const message = res.locals.mcp?.message;
+    // The message the pipeline parsed and classified (POST); GET and DELETE have none and are
+    // 2025 session operations (the SDK classifies every non-POST as legacy).
+    const mcp = res.locals.mcp;
+    const message = mcp?.message;
     const { principal, authInfo } = res.locals;
-    // The classifier reads the method and headers; with the parsed body given it reads no bytes.
-    if (await isLegacyRequest(await toWebRequest(req, message), message)) {
+    if (req.method !== 'POST' || mcp?.era === 'legacy') {
       // Refusals (400 no session id, 404 unknown or another caller's session, 503) are thrown
       // before anything is written, for the pipeline's error handler to render.
       await sessions.handle(req, res, message, { principal: callerId(principal), authInfo });
