@@ -56,19 +56,19 @@ describe('API key configuration', () => {
     const b = hashApiKey('b');
     const c = hashApiKey('c');
     const entries = parseApiKeys(
-      `# reporting job, rotated 2026-11\nreports:tickets:read tickets:write:${a}\n\n  ci::${b} , ops:tickets:read:${c.toUpperCase()}\n`,
+      `# reporting job, rotated 2026-11\nreports:notes:read notes:write:${a}\n\n  ci::${b} , ops:notes:read:${c.toUpperCase()}\n`,
     );
     expect(entries).toEqual([
-      { principal: 'reports', scopes: ['tickets:read', 'tickets:write'], hash: a },
+      { principal: 'reports', scopes: ['notes:read', 'notes:write'], hash: a },
       { principal: 'ci', scopes: [], hash: b },
-      { principal: 'ops', scopes: ['tickets:read'], hash: c },
+      { principal: 'ops', scopes: ['notes:read'], hash: c },
     ]);
   });
 
   it('lists every bad entry by position, never echoing its content', () => {
     const key = mintApiKey();
     const text = [
-      `svc:tickets:read:${key}`,
+      `svc:notes:read:${key}`,
       'no-hash-here',
       `bad principal::${hashApiKey('x')}`,
     ].join('\n');
@@ -105,9 +105,9 @@ describe('createApiKeyAuthenticator', () => {
   const previous = mintApiKey();
   const other = mintApiKey();
   const config = [
-    line('reports', 'tickets:read tickets:write', current),
-    line('reports', 'tickets:read tickets:write', previous),
-    line('ci', 'tickets:read', other),
+    line('reports', 'notes:read notes:write', current),
+    line('reports', 'notes:read notes:write', previous),
+    line('ci', 'notes:read', other),
   ].join('\n');
 
   it('accepts a listed key as a Bearer token or in X-API-Key', async () => {
@@ -115,7 +115,7 @@ describe('createApiKeyAuthenticator', () => {
     const expected = {
       id: 'reports',
       clientId: 'reports',
-      scopes: ['tickets:read', 'tickets:write'],
+      scopes: ['notes:read', 'notes:write'],
       kind: 'apikey',
     };
     await expect(auth.authenticate({ authorization: `Bearer ${current}` })).resolves.toEqual(

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { bearerChallenge, checkScopes, type Principal, unauthorized } from './index.js';
 
 const PRM = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
-const challenge = { resourceMetadataUrl: PRM, scopes: ['tickets:read'] };
+const challenge = { resourceMetadataUrl: PRM, scopes: ['notes:read'] };
 const reader: Principal = {
   id: 'user-7',
   clientId: 'desktop-app',
-  scopes: ['tickets:read'],
+  scopes: ['notes:read'],
   kind: 'oauth',
   expiresAt: 1_900_000_000,
   resource: 'https://mcp.example.com/mcp',
@@ -22,7 +22,7 @@ describe('challenges', () => {
     expect(error).toBeInstanceOf(UnauthorizedError);
     expect(error.httpStatus).toBe(401);
     expect(error.headers['WWW-Authenticate']).toBe(
-      `Bearer scope="tickets:read", resource_metadata="${PRM}"`,
+      `Bearer scope="notes:read", resource_metadata="${PRM}"`,
     );
   });
 
@@ -32,21 +32,21 @@ describe('challenges', () => {
     expect(sdkRead(header)).toEqual({
       error: 'invalid_token',
       errorDescription: 'The access token expired',
-      scope: 'tickets:read',
+      scope: 'notes:read',
       resourceMetadataUrl: new URL(PRM),
     });
   });
 
   it('answers a missing scope with 403 insufficient_scope naming only what this call needs', () => {
-    const error = checkScopes(reader, ['tickets:write'], challenge);
+    const error = checkScopes(reader, ['notes:write'], challenge);
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(error?.httpStatus).toBe(403);
     expect(sdkRead(error?.headers['WWW-Authenticate'] ?? '')).toMatchObject({
       error: 'insufficient_scope',
-      scope: 'tickets:write',
+      scope: 'notes:write',
       resourceMetadataUrl: new URL(PRM),
     });
-    expect(checkScopes(reader, ['tickets:read'], challenge)).toBeUndefined();
+    expect(checkScopes(reader, ['notes:read'], challenge)).toBeUndefined();
   });
 
   it('quotes values safely', () => {

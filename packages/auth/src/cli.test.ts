@@ -9,11 +9,11 @@ const run = (...args: string[]) =>
 
 describe('mcp-runway-api-key', () => {
   it('prints a new key once and the config line that lists only its hash', async () => {
-    const result = run('--principal', 'reports-job', '--scopes', 'tickets:read tickets:write');
+    const result = run('--principal', 'reports-job', '--scopes', 'notes:read notes:write');
     expect(result.status).toBe(0);
     const [key = '', line = ''] = result.stdout.trim().split('\n');
     expect(key).toMatch(/^mcpr_[A-Za-z0-9_-]{43}$/);
-    expect(line).toMatch(/^reports-job:tickets:read tickets:write:[0-9a-f]{64}$/);
+    expect(line).toMatch(/^reports-job:notes:read notes:write:[0-9a-f]{64}$/);
     expect(line).not.toContain(key);
     expect(result.stderr).toContain('shown once');
 
@@ -22,7 +22,7 @@ describe('mcp-runway-api-key', () => {
     });
     expect(principal).toMatchObject({
       id: 'reports-job',
-      scopes: ['tickets:read', 'tickets:write'],
+      scopes: ['notes:read', 'notes:write'],
     });
   });
 

@@ -3,7 +3,7 @@
  * mcp-runway-api-key: mints an API key and prints it once, with the config line that lists
  * its hash. The key goes to the client's secret store; only the line goes to the server.
  *
- *   mcp-runway-api-key --principal reports-job --scopes "tickets:read tickets:write"
+ *   mcp-runway-api-key --principal reports-job --scopes "notes:read notes:write"
  */
 import { parseArgs } from 'node:util';
 import { formatApiKeyEntry, hashApiKey, mintApiKey } from './api-key-config.js';

@@ -39,18 +39,18 @@ import {
 } from './testing/authorization-server.js';
 
 const WRITER = {
-  clientId: 'ticket-bot',
-  clientSecret: 'ticket-bot-secret-4f9a',
-  scopes: ['tickets:read', 'tickets:write'],
+  clientId: 'notes-bot',
+  clientSecret: 'notes-bot-secret-4f9a',
+  scopes: ['notes:read', 'notes:write'],
 };
 const READER = {
   clientId: 'report-job',
   clientSecret: 'report-job-secret-7c2e',
-  scopes: ['tickets:read'],
+  scopes: ['notes:read'],
 };
 const toolPolicies = {
   whoami: { scopes: [], cost: 1 },
-  create_ticket: { scopes: ['tickets:write'], cost: 1 },
+  create_note: { scopes: ['notes:write'], cost: 1 },
 };
 
 interface Exchange {
@@ -69,7 +69,7 @@ let served: Served;
 let resource: string;
 let prmUrl: string;
 let app: Hono<Env> | undefined;
-let ticketsCreated = 0;
+let notesCreated = 0;
 const logs = captureLogs();
 const exchanges: Exchange[] = [];
 
@@ -91,7 +91,7 @@ const recordingFetch: FetchLike = async (input, init) => {
 
 function buildApp(): Hono<Env> {
   const logger = createLogger({ name: 'auth-e2e', level: 'debug', destination: logs.stream });
-  const challenge = { resourceMetadataUrl: prmUrl, scopes: ['tickets:read'] };
+  const challenge = { resourceMetadataUrl: prmUrl, scopes: ['notes:read'] };
   const authenticator = createJwtAuthenticator({
     issuer: as.issuer,
     audience: resource,
@@ -106,9 +106,9 @@ function buildApp(): Hono<Env> {
       const text = JSON.stringify({ sub: auth?.extra?.sub, scopes: auth?.scopes });
       return { content: [{ type: 'text', text }] };
     });
-    server.registerTool('create_ticket', { description: 'Needs tickets:write' }, () => {
-      ticketsCreated += 1;
-      return { content: [{ type: 'text', text: `created T-${ticketsCreated}` }] };
+    server.registerTool('create_note', { description: 'Needs notes:write' }, () => {
+      notesCreated += 1;
+      return { content: [{ type: 'text', text: `created N-${notesCreated}` }] };
     });
     return server;
   });
@@ -131,7 +131,7 @@ function buildApp(): Hono<Env> {
   const metadata = protectedResourceMetadata({
     resource,
     authorizationServers: [as.issuer],
-    scopesSupported: ['tickets:read', 'tickets:write'],
+    scopesSupported: ['notes:read', 'notes:write'],
   });
   for (const path of prmUrls(resource).paths)
     hono.get(path, protectedResourceMetadataHandler(metadata));
@@ -157,7 +157,7 @@ beforeAll(async () => {
   prmUrl = prmUrls(resource).url;
   as = await startAuthorizationServer({
     resources: { [resource]: 'jwt' },
-    scopes: ['tickets:read', 'tickets:write'],
+    scopes: ['notes:read', 'notes:write'],
     clients: [WRITER, READER],
   });
   app = buildApp();
@@ -195,7 +195,7 @@ describe.each(['legacy', 'auto'] as const)(
       const [first] = mcpExchanges();
       expect(first?.status).toBe(401);
       expect(first?.wwwAuthenticate).toBe(
-        `Bearer scope="tickets:read", resource_metadata="${prmUrl}"`,
+        `Bearer scope="notes:read", resource_metadata="${prmUrl}"`,
       );
       expect(exchanges.some((exchange) => exchange.url === prmUrl && exchange.status === 200)).toBe(
         true,
@@ -204,50 +204,50 @@ describe.each(['legacy', 'auto'] as const)(
       expect(token?.status).toBe(200);
       // RFC 8707: the client asked for a token for exactly our resource, with the up-front scope.
       expect(new URLSearchParams(token?.body)).toMatchObject(
-        new URLSearchParams({ grant_type: 'client_credentials', scope: 'tickets:read', resource }),
+        new URLSearchParams({ grant_type: 'client_credentials', scope: 'notes:read', resource }),
       );
 
       const whoami = JSON.parse(textOf(await client.callTool({ name: 'whoami', arguments: {} })));
-      expect(whoami).toEqual({ sub: 'ticket-bot', scopes: ['tickets:read'] });
+      expect(whoami).toEqual({ sub: 'notes-bot', scopes: ['notes:read'] });
       await client.close();
     });
 
-    it('steps up to tickets:write when a write tool answers 403 insufficient_scope, then succeeds', async () => {
+    it('steps up to notes:write when a write tool answers 403 insufficient_scope, then succeeds', async () => {
       exchanges.length = 0;
       const { client, connected } = connect(WRITER, mode);
       await connected;
-      const before = ticketsCreated;
+      const before = notesCreated;
 
-      expect(textOf(await client.callTool({ name: 'create_ticket', arguments: {} }))).toMatch(
-        /^created T-/,
+      expect(textOf(await client.callTool({ name: 'create_note', arguments: {} }))).toMatch(
+        /^created N-/,
       );
-      expect(ticketsCreated).toBe(before + 1);
+      expect(notesCreated).toBe(before + 1);
       const refused = mcpExchanges().find((exchange) => exchange.status === 403);
       expect(refused?.wwwAuthenticate).toBe(
-        'Bearer error="insufficient_scope", error_description="this call needs scope tickets:write", ' +
-          `scope="tickets:write", resource_metadata="${prmUrl}"`,
+        'Bearer error="insufficient_scope", error_description="this call needs scope notes:write", ' +
+          `scope="notes:write", resource_metadata="${prmUrl}"`,
       );
       expect(new URLSearchParams(tokenRequests().at(-1)?.body).get('scope')).toBe(
-        'tickets:read tickets:write',
+        'notes:read notes:write',
       );
       const whoami = JSON.parse(textOf(await client.callTool({ name: 'whoami', arguments: {} })));
-      expect(whoami.scopes).toEqual(['tickets:read', 'tickets:write']);
+      expect(whoami.scopes).toEqual(['notes:read', 'notes:write']);
       await client.close();
     });
 
-    it('refuses the write tool to a client whose registration lacks tickets:write', async () => {
+    it('refuses the write tool to a client whose registration lacks notes:write', async () => {
       exchanges.length = 0;
       const { client, connected } = connect(READER, mode);
       await connected;
-      const before = ticketsCreated;
+      const before = notesCreated;
 
       const error = await client
-        .callTool({ name: 'create_ticket', arguments: {} })
+        .callTool({ name: 'create_note', arguments: {} })
         .catch((caught: unknown) => caught);
-      expect(ticketsCreated).toBe(before);
+      expect(notesCreated).toBe(before);
       const refused = mcpExchanges().find((exchange) => exchange.status === 403);
       expect(refused?.wwwAuthenticate).toContain('error="insufficient_scope"');
-      expect(refused?.wwwAuthenticate).toContain('scope="tickets:write"');
+      expect(refused?.wwwAuthenticate).toContain('scope="notes:write"');
       // The client tried to step up; the authorization server would not widen its grant.
       expect(tokenRequests().at(-1)?.status).toBe(400);
       expect(error).toBeInstanceOf(OAuthError);

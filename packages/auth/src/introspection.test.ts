@@ -11,7 +11,7 @@ import {
 
 const RESOURCE = 'https://mcp.example.com/mcp';
 const OTHER_RESOURCE = 'https://billing.example.com/api';
-const READER = { clientId: 'reader', clientSecret: 'reader-secret', scopes: ['tickets:read'] };
+const READER = { clientId: 'reader', clientSecret: 'reader-secret', scopes: ['notes:read'] };
 const INTROSPECTOR = { clientId: 'mcp-server', clientSecret: 'mcp-server-secret' };
 const challenge = {
   resourceMetadataUrl: 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp',
@@ -35,7 +35,7 @@ describe('opaque access tokens through RFC 7662 introspection', () => {
   beforeAll(async () => {
     as = await startAuthorizationServer({
       resources: { [RESOURCE]: 'opaque', [OTHER_RESOURCE]: 'opaque' },
-      scopes: ['tickets:read', 'tickets:write'],
+      scopes: ['notes:read', 'notes:write'],
       clients: [READER],
       introspector: INTROSPECTOR,
     });
@@ -43,18 +43,18 @@ describe('opaque access tokens through RFC 7662 introspection', () => {
   afterAll(() => as.close());
 
   it('accepts an active token for this resource and reads its principal', async () => {
-    const token = await as.token(READER, { resource: RESOURCE, scope: 'tickets:read' });
+    const token = await as.token(READER, { resource: RESOURCE, scope: 'notes:read' });
     await expect(authenticator().authenticate(bearer(token))).resolves.toMatchObject({
       id: 'reader',
       clientId: 'reader',
-      scopes: ['tickets:read'],
+      scopes: ['notes:read'],
       kind: 'oauth',
       resource: RESOURCE,
     });
   });
 
   it('rejects an active token issued for another resource', async () => {
-    const token = await as.token(READER, { resource: OTHER_RESOURCE, scope: 'tickets:read' });
+    const token = await as.token(READER, { resource: OTHER_RESOURCE, scope: 'notes:read' });
     const error = await authenticator()
       .authenticate(bearer(token))
       .catch((caught: unknown) => caught);
@@ -73,7 +73,7 @@ describe('opaque access tokens through RFC 7662 introspection', () => {
   });
 
   it('reuses an active answer for the same token instead of asking again', async () => {
-    const token = await as.token(READER, { resource: RESOURCE, scope: 'tickets:read' });
+    const token = await as.token(READER, { resource: RESOURCE, scope: 'notes:read' });
     const auth = authenticator();
     const before = introspections();
     for (let i = 0; i < 5; i++) await auth.authenticate(bearer(token));
@@ -81,7 +81,7 @@ describe('opaque access tokens through RFC 7662 introspection', () => {
   });
 
   it('answers 503 when it cannot introspect: bad client credentials or no server', async () => {
-    const token = await as.token(READER, { resource: RESOURCE, scope: 'tickets:read' });
+    const token = await as.token(READER, { resource: RESOURCE, scope: 'notes:read' });
     for (const overrides of [
       { clientSecret: 'wrong' },
       { introspectionUrl: 'http://127.0.0.1:9/token/introspection' },

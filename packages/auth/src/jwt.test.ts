@@ -9,11 +9,11 @@ import { type KeyIssuer, startKeyIssuer } from './testing/key-issuer.js';
 
 const RESOURCE = 'https://mcp.example.com/mcp';
 const OTHER_RESOURCE = 'https://billing.example.com/api';
-const SCOPES = ['tickets:read', 'tickets:write'];
+const SCOPES = ['notes:read', 'notes:write'];
 const WRITER = { clientId: 'writer', clientSecret: 'writer-secret', scopes: SCOPES };
 const challenge = {
   resourceMetadataUrl: 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp',
-  scopes: ['tickets:read'],
+  scopes: ['notes:read'],
 };
 
 async function refusal(promise: Promise<unknown>): Promise<UnauthorizedError> {
@@ -54,13 +54,13 @@ describe('JWT access tokens from a real authorization server', () => {
   it('accepts a token issued for this resource and reads its principal and scopes', async () => {
     const token = await as.token(WRITER, {
       resource: RESOURCE,
-      scope: 'tickets:read tickets:write',
+      scope: 'notes:read notes:write',
     });
     const principal = await authenticator().authenticate(bearer(token));
     expect(principal).toMatchObject({
       id: 'writer',
       clientId: 'writer',
-      scopes: ['tickets:read', 'tickets:write'],
+      scopes: ['notes:read', 'notes:write'],
       kind: 'oauth',
       resource: RESOURCE,
     });
@@ -68,21 +68,21 @@ describe('JWT access tokens from a real authorization server', () => {
   });
 
   it('rejects a token issued for another audience', async () => {
-    const token = await as.token(WRITER, { resource: OTHER_RESOURCE, scope: 'tickets:read' });
+    const token = await as.token(WRITER, { resource: OTHER_RESOURCE, scope: 'notes:read' });
     const error = await refusal(authenticator().authenticate(bearer(token)));
     expect(error.headers['WWW-Authenticate']).toBe(
       'Bearer error="invalid_token", error_description="The access token was not issued for this resource", ' +
-        `scope="tickets:read", resource_metadata="${challenge.resourceMetadataUrl}"`,
+        `scope="notes:read", resource_metadata="${challenge.resourceMetadataUrl}"`,
     );
   });
 
   it('rejects a token from another issuer, even for the same resource', async () => {
-    const token = await otherAs.token(WRITER, { resource: RESOURCE, scope: 'tickets:read' });
+    const token = await otherAs.token(WRITER, { resource: RESOURCE, scope: 'notes:read' });
     await refusal(authenticator().authenticate(bearer(token)));
   });
 
   it('rejects a token whose signature was tampered with', async () => {
-    const token = await as.token(WRITER, { resource: RESOURCE, scope: 'tickets:read' });
+    const token = await as.token(WRITER, { resource: RESOURCE, scope: 'notes:read' });
     const [header, payload, signature = ''] = token.split('.');
     const flipped = `${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
     const error = await refusal(
@@ -95,7 +95,7 @@ describe('JWT access tokens from a real authorization server', () => {
     for (const credentials of [{}, { authorization: 'Basic d3JpdGVyOnNlY3JldA==' }]) {
       const error = await refusal(authenticator().authenticate(credentials));
       expect(error.headers['WWW-Authenticate']).toBe(
-        `Bearer scope="tickets:read", resource_metadata="${challenge.resourceMetadataUrl}"`,
+        `Bearer scope="notes:read", resource_metadata="${challenge.resourceMetadataUrl}"`,
       );
     }
   });
@@ -111,7 +111,7 @@ describe('JWT access tokens from a real authorization server', () => {
   });
 
   it('fetches the JWKS once across many verifications, concurrent ones included', async () => {
-    const token = await as.token(WRITER, { resource: RESOURCE, scope: 'tickets:read' });
+    const token = await as.token(WRITER, { resource: RESOURCE, scope: 'notes:read' });
     const before = as.requests.get('/jwks') ?? 0;
     const fresh = authenticator();
     await Promise.all(Array.from({ length: 20 }, () => fresh.authenticate(bearer(token))));
@@ -170,13 +170,13 @@ describe('JWT checks against keys the test controls', () => {
 
   it('reads scopes from scp and the client from azp', async () => {
     const token = await keys.sign(
-      claims({ client_id: undefined, azp: 'spa', scp: ['tickets:read'] }),
+      claims({ client_id: undefined, azp: 'spa', scp: ['notes:read'] }),
       'k1',
     );
     await expect(authenticator().authenticate(bearer(token))).resolves.toMatchObject({
       id: 'user-7',
       clientId: 'spa',
-      scopes: ['tickets:read'],
+      scopes: ['notes:read'],
     });
   });
 

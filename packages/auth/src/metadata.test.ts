@@ -47,15 +47,15 @@ describe('protectedResourceMetadata', () => {
       protectedResourceMetadata({
         resource: 'https://mcp.example.com/mcp/',
         authorizationServers: ['https://login.example.com'],
-        scopesSupported: ['tickets:read', 'tickets:write'],
-        resourceName: 'Team tickets',
+        scopesSupported: ['notes:read', 'notes:write'],
+        resourceName: 'Team notes',
       }),
     ).toEqual({
       resource: 'https://mcp.example.com/mcp',
       authorization_servers: ['https://login.example.com'],
-      scopes_supported: ['tickets:read', 'tickets:write'],
+      scopes_supported: ['notes:read', 'notes:write'],
       bearer_methods_supported: ['header'],
-      resource_name: 'Team tickets',
+      resource_name: 'Team notes',
     });
   });
 

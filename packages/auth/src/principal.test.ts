@@ -5,7 +5,7 @@ import { type Principal, toAuthInfo } from './index.js';
 const reader: Principal = {
   id: 'user-7',
   clientId: 'desktop-app',
-  scopes: ['tickets:read'],
+  scopes: ['notes:read'],
   kind: 'oauth',
   expiresAt: 1_900_000_000,
   resource: 'https://mcp.example.com/mcp',
@@ -17,7 +17,7 @@ describe('toAuthInfo', () => {
     expect(info).toEqual({
       token: 'eyJ.access.token',
       clientId: 'desktop-app',
-      scopes: ['tickets:read'],
+      scopes: ['notes:read'],
       expiresAt: 1_900_000_000,
       resource: new URL('https://mcp.example.com/mcp'),
       extra: { sub: 'user-7', kind: 'oauth' },

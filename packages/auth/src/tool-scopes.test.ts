@@ -7,20 +7,20 @@ const challenge = {
 const reader: Principal = {
   id: 'user-7',
   clientId: 'desktop-app',
-  scopes: ['tickets:read'],
+  scopes: ['notes:read'],
   kind: 'oauth',
 };
 const policies = {
-  search_tickets: { scopes: [], cost: 1 },
-  create_ticket: { scopes: ['tickets:write'], cost: 1 },
+  search_notes: { scopes: [], cost: 1 },
+  create_note: { scopes: ['notes:write'], cost: 1 },
 };
 const call = (toolName: string, method = 'tools/call') => ({ method, toolName });
 
 describe('tool scopes', () => {
   it("requires a tool's scopes on tools/call only", () => {
-    expect(requiredScopes(policies, call('create_ticket'))).toEqual(['tickets:write']);
-    expect(requiredScopes(policies, call('search_tickets'))).toEqual([]);
-    expect(requiredScopes(policies, call('create_ticket', 'prompts/get'))).toEqual([]);
+    expect(requiredScopes(policies, call('create_note'))).toEqual(['notes:write']);
+    expect(requiredScopes(policies, call('search_notes'))).toEqual([]);
+    expect(requiredScopes(policies, call('create_note', 'prompts/get'))).toEqual([]);
     expect(requiredScopes(policies, undefined)).toEqual([]);
   });
 
@@ -30,12 +30,10 @@ describe('tool scopes', () => {
   });
 
   it('fails closed without a principal', () => {
-    expect(checkToolScopes(policies, call('create_ticket'), undefined, challenge)?.httpStatus).toBe(
+    expect(checkToolScopes(policies, call('create_note'), undefined, challenge)?.httpStatus).toBe(
       401,
     );
-    expect(checkToolScopes(policies, call('create_ticket'), reader, challenge)?.httpStatus).toBe(
-      403,
-    );
-    expect(checkToolScopes(policies, call('search_tickets'), undefined, challenge)).toBeUndefined();
+    expect(checkToolScopes(policies, call('create_note'), reader, challenge)?.httpStatus).toBe(403);
+    expect(checkToolScopes(policies, call('search_notes'), undefined, challenge)).toBeUndefined();
   });
 });

@@ -92,8 +92,8 @@ describe('toErrorResponse', () => {
 
 describe('toToolErrorResult', () => {
   it('shows the model the message of a domain failure', () => {
-    expect(toToolErrorResult(new ToolError('No ticket T-9'))).toEqual({
-      content: [{ type: 'text', text: 'No ticket T-9' }],
+    expect(toToolErrorResult(new ToolError('No note N-9'))).toEqual({
+      content: [{ type: 'text', text: 'No note N-9' }],
       isError: true,
     });
   });

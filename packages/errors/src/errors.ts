@@ -179,7 +179,7 @@ export class ServiceUnavailableError extends RunwayError {
 }
 
 /**
- * A failure the model should read and recover from ("no ticket T-9; known ids: ..."). Tool
+ * A failure the model should read and recover from ("no note N-9; known ids: ..."). Tool
  * handlers throw it; {@link toToolErrorResult} turns it into an `isError: true` result with
  * this message, while any other error becomes a generic message.
  */

@@ -183,7 +183,7 @@ describe('MCP POST checks', () => {
         id: 'a',
         method: 'tools/call',
         params: {
-          name: 'search_tickets',
+          name: 'search_notes',
           _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' },
         },
       }),
@@ -193,7 +193,7 @@ describe('MCP POST checks', () => {
       era: 'modern',
       method: 'tools/call',
       id: 'a',
-      toolName: 'search_tickets',
+      toolName: 'search_notes',
       protocolVersion: '2026-07-28',
     });
     expect(

@@ -19,14 +19,14 @@ describe('instrumentServer', () => {
   it('turns every registered tool into a tool label, with no code in the tools', async () => {
     const metrics = createMetrics({ processMetrics: false });
     exampleServer((server) => instrumentServer(server, metrics));
-    expect(['search_tickets', 'assign_ticket', 'generate_report'].map(metrics.toolLabel)).toEqual([
-      'search_tickets',
-      'assign_ticket',
-      'generate_report',
+    expect(['search_notes', 'archive_note', 'long_job'].map(metrics.toolLabel)).toEqual([
+      'search_notes',
+      'archive_note',
+      'long_job',
     ]);
     expect(metrics.toolLabel('delete_everything')).toBe('other');
     const samples = await scrape(metrics.registry);
-    expect(sample(samples, 'mcp_tool_calls_total', { tool: 'assign_ticket', outcome: 'ok' })).toBe(
+    expect(sample(samples, 'mcp_tool_calls_total', { tool: 'archive_note', outcome: 'ok' })).toBe(
       0,
     );
   });
@@ -36,21 +36,21 @@ describe('instrumentServer', () => {
     const server = exampleServer((s) => instrumentServer(s, metrics), { slowMs: 30 });
     const before = await scrape(metrics.registry);
 
-    await expect(server.call('search_tickets')).resolves.toMatchObject({ content: [{}] });
-    await expect(server.call('assign_ticket')).resolves.toMatchObject({ isError: true });
+    await expect(server.call('search_notes')).resolves.toMatchObject({ content: [{}] });
+    await expect(server.call('archive_note')).resolves.toMatchObject({ isError: true });
     await expect(server.call('no_such_tool')).rejects.toBeInstanceOf(ProtocolError);
-    await server.call('generate_report');
+    await server.call('long_job');
 
     const after = await scrape(metrics.registry);
     const calls = (tool: string, outcome: string) =>
       moved(before, after).get(`mcp_tool_calls_total{outcome="${outcome}",tool="${tool}"}`);
-    expect(calls('search_tickets', 'ok')).toBe(1);
-    expect(calls('assign_ticket', 'tool_error')).toBe(1);
+    expect(calls('search_notes', 'ok')).toBe(1);
+    expect(calls('archive_note', 'tool_error')).toBe(1);
     expect(calls('other', 'protocol_error')).toBe(1);
-    expect(calls('generate_report', 'ok')).toBe(1);
+    expect(calls('long_job', 'ok')).toBe(1);
     // The slow tool's 30 ms lands above the 25 ms bucket.
     const bucket = (le: string) =>
-      sample(after, 'mcp_tool_call_duration_seconds_bucket', { tool: 'generate_report', le });
+      sample(after, 'mcp_tool_call_duration_seconds_bucket', { tool: 'long_job', le });
     expect(bucket('0.025')).toBe(0);
     expect(bucket('0.05')).toBe(1);
   });
@@ -63,7 +63,7 @@ describe('instrumentServer', () => {
     bindRequestId(req, 'req-42');
     const authInfo = { token: 'secret-token-value', clientId: 'app', extra: { sub: 'alice' } };
 
-    await server.call('assign_ticket', {
+    await server.call('archive_note', {
       sessionId: 'session-1',
       mcpReq: { id: 7 },
       http: { authInfo, req },
@@ -76,7 +76,7 @@ describe('instrumentServer', () => {
       level: 'info',
       msg: 'tool call',
       obj: {
-        tool: 'assign_ticket',
+        tool: 'archive_note',
         outcome: 'tool_error',
         requestId: 'req-42',
         mcpRequestId: 7,
@@ -99,13 +99,13 @@ describe('instrumentServer', () => {
       instrumentServer(s, createMetrics({ processMetrics: false }), { logger }),
     );
     const req = new Request('http://localhost/mcp', { headers: { 'x-request-id': 'from-proxy' } });
-    await server.call('search_tickets', { http: { req } });
+    await server.call('search_notes', { http: { req } });
     expect(logger.lines[0]?.obj.requestId).toBe('from-proxy');
   });
 
   it('refuses a server whose tools are already registered (their handler is out of reach)', () => {
     const server = new FakeMcpServer();
-    server.registerTool('search_tickets', {}, async () => ({ content: [] }));
+    server.registerTool('search_notes', {}, async () => ({ content: [] }));
     expect(() => instrumentServer(server, createMetrics({ processMetrics: false }))).toThrow(
       /before the first registerTool/,
     );

@@ -104,7 +104,7 @@ describe('createMetrics', () => {
   });
 
   it('never makes a series from a name a client chose', async () => {
-    const metrics = createMetrics({ ...quiet, tools: ['search_tickets'] });
+    const metrics = createMetrics({ ...quiet, tools: ['search_notes'] });
     for (let i = 0; i < 50; i++) {
       finish(metrics, { method: `made/up/${i}` });
       metrics.toolCall({ tool: `tool_${i}`, outcome: 'protocol_error', seconds: 0.001 });
@@ -121,21 +121,19 @@ describe('createMetrics', () => {
   });
 
   it('exports declared tools at zero before their first call, and times calls in buckets', async () => {
-    const metrics = createMetrics({ ...quiet, tools: ['search_tickets', 'generate_report'] });
+    const metrics = createMetrics({ ...quiet, tools: ['search_notes', 'long_job'] });
     let samples = await scrape(metrics.registry);
     for (const outcome of ['ok', 'tool_error', 'protocol_error']) {
-      expect(sample(samples, 'mcp_tool_calls_total', { tool: 'generate_report', outcome })).toBe(0);
+      expect(sample(samples, 'mcp_tool_calls_total', { tool: 'long_job', outcome })).toBe(0);
     }
-    expect(
-      sample(samples, 'mcp_tool_call_duration_seconds_count', { tool: 'generate_report' }),
-    ).toBe(0);
+    expect(sample(samples, 'mcp_tool_call_duration_seconds_count', { tool: 'long_job' })).toBe(0);
 
-    metrics.toolCall({ tool: 'generate_report', outcome: 'ok', seconds: 0.004 });
-    metrics.toolCall({ tool: 'generate_report', outcome: 'ok', seconds: 0.3 });
-    metrics.toolCall({ tool: 'generate_report', outcome: 'tool_error', seconds: 7 });
+    metrics.toolCall({ tool: 'long_job', outcome: 'ok', seconds: 0.004 });
+    metrics.toolCall({ tool: 'long_job', outcome: 'ok', seconds: 0.3 });
+    metrics.toolCall({ tool: 'long_job', outcome: 'tool_error', seconds: 7 });
     samples = await scrape(metrics.registry);
     const bucket = (le: string) =>
-      sample(samples, 'mcp_tool_call_duration_seconds_bucket', { tool: 'generate_report', le });
+      sample(samples, 'mcp_tool_call_duration_seconds_bucket', { tool: 'long_job', le });
     expect([
       bucket('0.005'),
       bucket('0.25'),
@@ -145,14 +143,12 @@ describe('createMetrics', () => {
       bucket('30'),
     ]).toEqual([1, 1, 2, 2, 3, 3]);
     expect(bucket('+Inf')).toBe(3);
+    expect(sample(samples, 'mcp_tool_call_duration_seconds_sum', { tool: 'long_job' })).toBeCloseTo(
+      7.304,
+    );
+    expect(sample(samples, 'mcp_tool_calls_total', { tool: 'long_job', outcome: 'ok' })).toBe(2);
     expect(
-      sample(samples, 'mcp_tool_call_duration_seconds_sum', { tool: 'generate_report' }),
-    ).toBeCloseTo(7.304);
-    expect(
-      sample(samples, 'mcp_tool_calls_total', { tool: 'generate_report', outcome: 'ok' }),
-    ).toBe(2);
-    expect(
-      sample(samples, 'mcp_tool_calls_total', { tool: 'generate_report', outcome: 'tool_error' }),
+      sample(samples, 'mcp_tool_calls_total', { tool: 'long_job', outcome: 'tool_error' }),
     ).toBe(1);
   });
 

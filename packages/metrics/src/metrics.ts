@@ -27,7 +27,7 @@ export interface MetricsOptions {
   tools?: Iterable<string>;
   /** Node.js process metrics: CPU, memory, heap, event loop lag, GC, handles. @default true */
   processMetrics?: boolean;
-  /** Labels on every series, e.g. `{ service: 'tickets' }`. Prometheus adds `job` and `instance`. */
+  /** Labels on every series, e.g. `{ service: 'notes' }`. Prometheus adds `job` and `instance`. */
   defaultLabels?: Readonly<Record<string, string>>;
 }
 

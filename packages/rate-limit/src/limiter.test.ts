@@ -4,8 +4,8 @@ import { createRateLimiter, rateLimitedError, rateLimitHeaders, toolCost } from 
 
 // Shaped like the example server's toolPolicies: { [tool]: { scopes, cost } }.
 const toolPolicies = {
-  search_tickets: { scopes: ['tickets:read'], cost: 1 },
-  generate_report: { scopes: ['tickets:read'], cost: 5 },
+  search_notes: { scopes: ['notes:read'], cost: 1 },
+  long_job: { scopes: ['notes:read'], cost: 5 },
 };
 
 describe('the memory limiter', () => {
@@ -67,33 +67,33 @@ describe('the memory limiter', () => {
 describe('costs', () => {
   it('charges an expensive tool more of the same budget', async () => {
     const limiter = createRateLimiter({ points: 11, durationSeconds: 60, costs: toolPolicies });
-    expect(await limiter.consume('k', { tool: 'generate_report' })).toMatchObject({
+    expect(await limiter.consume('k', { tool: 'long_job' })).toMatchObject({
       allowed: true,
       remaining: 6,
     });
-    expect((await limiter.consume('k', { tool: 'generate_report' })).remaining).toBe(1);
-    // Not enough left for a report, still enough for a search.
-    expect((await limiter.consume('k', { tool: 'generate_report' })).allowed).toBe(false);
-    expect(await limiter.consume('k', { tool: 'search_tickets' })).toMatchObject({
+    expect((await limiter.consume('k', { tool: 'long_job' })).remaining).toBe(1);
+    // Not enough left for the long job, still enough for a search.
+    expect((await limiter.consume('k', { tool: 'long_job' })).allowed).toBe(false);
+    expect(await limiter.consume('k', { tool: 'search_notes' })).toMatchObject({
       allowed: true,
       remaining: 0,
     });
   });
 
   it('accepts a plain map or a function, charges 1 for anything unlisted, and lets the caller override', () => {
-    expect(toolCost({ generate_report: 5 }, 'generate_report')).toBe(5);
-    expect(toolCost({ generate_report: 5 }, 'search_tickets')).toBe(1);
-    expect(toolCost({ generate_report: 5 }, 'constructor')).toBe(1);
+    expect(toolCost({ long_job: 5 }, 'long_job')).toBe(5);
+    expect(toolCost({ long_job: 5 }, 'search_notes')).toBe(1);
+    expect(toolCost({ long_job: 5 }, 'constructor')).toBe(1);
     expect(toolCost((tool) => (tool.startsWith('generate_') ? 10 : undefined), 'generate_x')).toBe(
       10,
     );
     expect(toolCost(toolPolicies, undefined)).toBe(1);
-    expect(toolCost(undefined, 'generate_report')).toBe(1);
+    expect(toolCost(undefined, 'long_job')).toBe(1);
   });
 
   it('spends an explicit cost instead of the configured one', async () => {
     const limiter = createRateLimiter({ points: 10, durationSeconds: 60, costs: toolPolicies });
-    expect((await limiter.consume('k', { tool: 'generate_report', cost: 2 })).remaining).toBe(8);
+    expect((await limiter.consume('k', { tool: 'long_job', cost: 2 })).remaining).toBe(8);
   });
 
   it('refuses costs that are not whole points or exceed the budget, and bad budgets, at once', async () => {
@@ -115,26 +115,26 @@ describe('per-tool limits', () => {
     points: 100,
     durationSeconds: 60,
     costs: toolPolicies,
-    toolLimits: { generate_report: { points: 2, durationSeconds: 30 } },
+    toolLimits: { long_job: { points: 2, durationSeconds: 30 } },
   };
 
   it('refuses a tool over its own limit while the global budget has room', async () => {
     const limiter = createRateLimiter(options);
     // The tool limit (2 calls) is closer to running out than the global 100 points.
-    expect(await limiter.consume('k', { tool: 'generate_report' })).toMatchObject({
+    expect(await limiter.consume('k', { tool: 'long_job' })).toMatchObject({
       allowed: true,
       limit: 2,
       remaining: 1,
       resetSeconds: 30,
     });
-    await limiter.consume('k', { tool: 'generate_report' });
-    expect(await limiter.consume('k', { tool: 'generate_report' })).toMatchObject({
+    await limiter.consume('k', { tool: 'long_job' });
+    expect(await limiter.consume('k', { tool: 'long_job' })).toMatchObject({
       allowed: false,
       limit: 2,
       retryAfterSeconds: 30,
     });
     // The refused call did not spend global points: 100 - 5 - 5 - 1.
-    expect(await limiter.consume('k', { tool: 'search_tickets' })).toMatchObject({
+    expect(await limiter.consume('k', { tool: 'search_notes' })).toMatchObject({
       allowed: true,
       limit: 100,
       remaining: 89,
@@ -143,13 +143,13 @@ describe('per-tool limits', () => {
 
   it('refuses a tool within its own limit once the global budget is spent, charging neither', async () => {
     const limiter = createRateLimiter({ ...options, points: 6 });
-    expect((await limiter.consume('k', { tool: 'generate_report' })).allowed).toBe(true);
-    expect(await limiter.consume('k', { tool: 'generate_report' })).toMatchObject({
+    expect((await limiter.consume('k', { tool: 'long_job' })).allowed).toBe(true);
+    expect(await limiter.consume('k', { tool: 'long_job' })).toMatchObject({
       allowed: false,
       limit: 6,
     });
-    // The refused call was given back to the tool limit too: one report call of two is left.
-    expect(await limiter.consume('k', { tool: 'generate_report', cost: 1 })).toMatchObject({
+    // The refused call was given back to the tool limit too: one long_job call of two is left.
+    expect(await limiter.consume('k', { tool: 'long_job', cost: 1 })).toMatchObject({
       allowed: true,
       remaining: 0,
     });

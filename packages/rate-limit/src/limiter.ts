@@ -22,7 +22,7 @@ export interface RateLimiterOptions extends RateLimitBudget {
   costs?: ToolCosts | undefined;
   /**
    * Extra limits for named tools, counted in calls (each call 1), on top of the global budget:
-   * `{ generate_report: { points: 5, durationSeconds: 60 } }`.
+   * `{ long_job: { points: 5, durationSeconds: 60 } }`.
    */
   toolLimits?: Readonly<Record<string, RateLimitBudget>>;
   /**

@@ -64,17 +64,17 @@ describe('the Redis limiter', () => {
       durationSeconds: 60,
       keyPrefix: `${prefix}:tools`,
       redis: first,
-      costs: { generate_report: { cost: 4 } },
-      toolLimits: { generate_report: { points: 2, durationSeconds: 60 } },
+      costs: { long_job: { cost: 4 } },
+      toolLimits: { long_job: { points: 2, durationSeconds: 60 } },
     });
-    expect((await limiter.consume('k', { tool: 'generate_report' })).remaining).toBe(1);
-    expect((await limiter.consume('k', { tool: 'generate_report' })).remaining).toBe(0);
-    expect(await limiter.consume('k', { tool: 'generate_report' })).toMatchObject({
+    expect((await limiter.consume('k', { tool: 'long_job' })).remaining).toBe(1);
+    expect((await limiter.consume('k', { tool: 'long_job' })).remaining).toBe(0);
+    expect(await limiter.consume('k', { tool: 'long_job' })).toMatchObject({
       allowed: false,
       limit: 2,
     });
-    // 10 - 4 - 4: the refused report spent nothing.
-    expect((await limiter.consume('k', { tool: 'search_tickets' })).remaining).toBe(1);
+    // 10 - 4 - 4: the refused long_job spent nothing.
+    expect((await limiter.consume('k', { tool: 'search_notes' })).remaining).toBe(1);
     expect(await first.get(`${prefix}:tools:global:k`)).toBe('9');
   });
 

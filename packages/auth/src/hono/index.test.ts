@@ -19,13 +19,13 @@ import {
 
 const RESOURCE = 'https://mcp.example.com/mcp';
 const prm = prmUrls(RESOURCE);
-const challenge = { resourceMetadataUrl: prm.url, scopes: ['tickets:read'] };
-const policies = { search_tickets: { scopes: [] }, create_ticket: { scopes: ['tickets:write'] } };
+const challenge = { resourceMetadataUrl: prm.url, scopes: ['notes:read'] };
+const policies = { search_notes: { scopes: [] }, create_note: { scopes: ['notes:write'] } };
 const readerKey = mintApiKey();
 const writerKey = mintApiKey();
 const keys = [
-  { principal: 'reader', scopes: ['tickets:read'], hash: hashApiKey(readerKey) },
-  { principal: 'writer', scopes: ['tickets:read', 'tickets:write'], hash: hashApiKey(writerKey) },
+  { principal: 'reader', scopes: ['notes:read'], hash: hashApiKey(readerKey) },
+  { principal: 'writer', scopes: ['notes:read', 'notes:write'], hash: hashApiKey(writerKey) },
 ];
 
 type Env = AuthEnv & { Variables: { mcp: McpCall | undefined } };
@@ -72,24 +72,24 @@ const callTool = (name: string, headers: Record<string, string> = {}) =>
 
 describe('authenticate', () => {
   it('puts the principal and the SDK AuthInfo on the context', async () => {
-    const response = await callTool('search_tickets', { 'x-api-key': readerKey });
+    const response = await callTool('search_notes', { 'x-api-key': readerKey });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
-      principal: { id: 'reader', clientId: 'reader', scopes: ['tickets:read'], kind: 'apikey' },
+      principal: { id: 'reader', clientId: 'reader', scopes: ['notes:read'], kind: 'apikey' },
       authInfo: {
         token: '',
         clientId: 'reader',
-        scopes: ['tickets:read'],
+        scopes: ['notes:read'],
         extra: { sub: 'reader', kind: 'apikey' },
       },
     });
   });
 
   it('answers a request without credentials with 401, a challenge and a JSON-RPC error', async () => {
-    const response = await callTool('search_tickets');
+    const response = await callTool('search_notes');
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
-      `Bearer scope="tickets:read", resource_metadata="${prm.url}"`,
+      `Bearer scope="notes:read", resource_metadata="${prm.url}"`,
     );
     expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -31401 } });
   });
@@ -97,19 +97,19 @@ describe('authenticate', () => {
 
 describe('requireToolScopes', () => {
   it('refuses a write tool to a caller without the write scope: 403 insufficient_scope', async () => {
-    const response = await callTool('create_ticket', { authorization: `Bearer ${readerKey}` });
+    const response = await callTool('create_note', { authorization: `Bearer ${readerKey}` });
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toBe(
-      'Bearer error="insufficient_scope", error_description="this call needs scope tickets:write", ' +
-        `scope="tickets:write", resource_metadata="${prm.url}"`,
+      'Bearer error="insufficient_scope", error_description="this call needs scope notes:write", ' +
+        `scope="notes:write", resource_metadata="${prm.url}"`,
     );
     expect(await response.json()).toMatchObject({
-      error: { code: -31403, data: { requiredScopes: ['tickets:write'] } },
+      error: { code: -31403, data: { requiredScopes: ['notes:write'] } },
     });
   });
 
   it('lets the write tool through for a caller holding the scope', async () => {
-    const response = await callTool('create_ticket', { authorization: `Bearer ${writerKey}` });
+    const response = await callTool('create_note', { authorization: `Bearer ${writerKey}` });
     expect(response.status).toBe(200);
   });
 });

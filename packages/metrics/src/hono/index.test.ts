@@ -79,11 +79,11 @@ function createApp(
   };
   const scopes: MiddlewareHandler<Env> = async (c, next) => {
     if (
-      c.get('mcp')?.toolName === 'delete_ticket' &&
+      c.get('mcp')?.toolName === 'delete_note' &&
       !c.req.header('authorization')?.includes('write')
     ) {
-      throw new ForbiddenError('Forbidden: this call needs scope tickets:write', {
-        headers: { 'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="tickets:write"' },
+      throw new ForbiddenError('Forbidden: this call needs scope notes:write', {
+        headers: { 'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="notes:write"' },
       });
     }
     await next();
@@ -146,14 +146,14 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
     const metrics = createMetrics({ processMetrics: false });
     const app = createApp(metrics);
     const deltas = await movedBy(metrics, async () => {
-      expect((await call(app, 'search_tickets')).status).toBe(200);
+      expect((await call(app, 'search_notes')).status).toBe(200);
     });
     expect(deltas).toEqual({
       'mcp_requests_total{era="2026",method="tools/call",outcome="ok"}': 1,
       'mcp_http_responses_total{code_class="2xx"}': 1,
       'mcp_request_duration_seconds_count{method="tools/call"}': 1,
-      'mcp_tool_calls_total{outcome="ok",tool="search_tickets"}': 1,
-      'mcp_tool_call_duration_seconds_count{tool="search_tickets"}': 1,
+      'mcp_tool_calls_total{outcome="ok",tool="search_notes"}': 1,
+      'mcp_tool_call_duration_seconds_count{tool="search_notes"}': 1,
     });
   });
 
@@ -161,15 +161,15 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
     const metrics = createMetrics({ processMetrics: false });
     const app = createApp(metrics);
     const deltas = await movedBy(metrics, async () => {
-      const response = await call(app, 'assign_ticket');
+      const response = await call(app, 'archive_note');
       expect(await response.json()).toMatchObject({ result: { isError: true } });
     });
     expect(deltas).toEqual({
       'mcp_requests_total{era="2026",method="tools/call",outcome="ok"}': 1,
       'mcp_http_responses_total{code_class="2xx"}': 1,
       'mcp_request_duration_seconds_count{method="tools/call"}': 1,
-      'mcp_tool_calls_total{outcome="tool_error",tool="assign_ticket"}': 1,
-      'mcp_tool_call_duration_seconds_count{tool="assign_ticket"}': 1,
+      'mcp_tool_calls_total{outcome="tool_error",tool="archive_note"}': 1,
+      'mcp_tool_call_duration_seconds_count{tool="archive_note"}': 1,
     });
   });
 
@@ -185,7 +185,7 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
     const metrics = createMetrics({ processMetrics: false });
     const app = createApp(metrics);
     const deltas = await movedBy(metrics, async () => {
-      expect((await call(app, 'search_tickets', { authorization: '' })).status).toBe(401);
+      expect((await call(app, 'search_notes', { authorization: '' })).status).toBe(401);
     });
     expect(deltas).toEqual({
       'mcp_requests_total{era="2026",method="tools/call",outcome="rejected"}': 1,
@@ -199,10 +199,10 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
     const metrics = createMetrics({ processMetrics: false });
     const app = createApp(metrics);
     const deltas = await movedBy(metrics, async () => {
-      expect((await call(app, 'search_tickets', { authorization: 'Bearer expired' })).status).toBe(
+      expect((await call(app, 'search_notes', { authorization: 'Bearer expired' })).status).toBe(
         401,
       );
-      expect((await call(app, 'delete_ticket')).status).toBe(403);
+      expect((await call(app, 'delete_note')).status).toBe(403);
     });
     expect(deltas['mcp_auth_failures_total{reason="invalid"}']).toBe(1);
     expect(deltas['mcp_auth_failures_total{reason="insufficient_scope"}']).toBe(1);
@@ -213,7 +213,7 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
   it('a rate-limited call: 429, counted against the global budget unless told otherwise', async () => {
     const metrics = createMetrics({ processMetrics: false });
     const deltas = await movedBy(metrics, async () => {
-      const response = await call(createApp(metrics), 'search_tickets', {
+      const response = await call(createApp(metrics), 'search_notes', {
         'x-test-over-limit': '1',
       });
       expect(response.status).toBe(429);
@@ -227,7 +227,7 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
 
     const scoped = createApp(metrics, { rateLimitScope: () => 'tool' });
     const toolDeltas = await movedBy(metrics, () =>
-      call(scoped, 'generate_report', { 'x-test-over-limit': '1' }),
+      call(scoped, 'long_job', { 'x-test-over-limit': '1' }),
     );
     expect(toolDeltas['mcp_rate_limited_total{limit="tool"}']).toBe(1);
   });
@@ -235,7 +235,7 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
   it("hands the pipeline's request id to the tool-call log line", async () => {
     const metrics = createMetrics({ processMetrics: false });
     const log = lines();
-    await call(createApp(metrics, {}, log), 'search_tickets');
+    await call(createApp(metrics, {}, log), 'search_notes');
     expect(log.written).toEqual([
       expect.objectContaining({ requestId: 'generated-request-id', principal: 'alice' }),
     ]);

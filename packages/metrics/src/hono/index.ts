@@ -75,7 +75,7 @@ function recordMcpRequests(
 }
 
 /**
- * One span per MCP request, `tools/call search_tickets`-style, parented by the `_meta` trace
+ * One span per MCP request, `tools/call search_notes`-style, parented by the `_meta` trace
  * context or the `traceparent` header. Mount it after `mcpPost`. A no-op until an
  * OpenTelemetry SDK is registered (`startTracing()`).
  */

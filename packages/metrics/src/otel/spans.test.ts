@@ -100,7 +100,7 @@ describe('with no OpenTelemetry SDK registered', () => {
     expect(
       startToolSpan({ method: 'tools/call', meta: { traceparent: META_TRACEPARENT } }).context,
     ).toBeUndefined();
-    expect((await post('search_tickets')).status).toBe(200);
+    expect((await post('search_notes')).status).toBe(200);
   });
 });
 
@@ -132,11 +132,11 @@ describe('with an SDK registered (in-memory exporter)', () => {
   });
 
   it('parents the request span on an incoming traceparent header, and the tool span on it', async () => {
-    await post('search_tickets', {
+    await post('search_notes', {
       headers: { traceparent: HTTP_TRACEPARENT, tracestate: 'vendor=1' },
     });
-    const request = named('tools/call search_tickets');
-    const tool = named('execute_tool search_tickets');
+    const request = named('tools/call search_notes');
+    const tool = named('execute_tool search_notes');
     expect(request.kind).toBe(SpanKind.SERVER);
     expect(request.spanContext().traceId).toBe(HTTP_TRACE);
     expect(request.parentSpanContext?.spanId).toBe(HTTP_SPAN);
@@ -146,7 +146,7 @@ describe('with an SDK registered (in-memory exporter)', () => {
     expect(tool.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
     expect(request.attributes).toMatchObject({
       'mcp.method.name': 'tools/call',
-      'gen_ai.tool.name': 'search_tickets',
+      'gen_ai.tool.name': 'search_notes',
       'gen_ai.operation.name': 'execute_tool',
       'jsonrpc.request.id': '5',
       'mcp.protocol.version': '2026-07-28',
@@ -155,40 +155,40 @@ describe('with an SDK registered (in-memory exporter)', () => {
     });
     expect(request.status.code).toBe(SpanStatusCode.UNSET);
     expect(tool.attributes).toMatchObject({
-      'gen_ai.tool.name': 'search_tickets',
+      'gen_ai.tool.name': 'search_notes',
       'jsonrpc.request.id': '9',
     });
   });
 
   it('prefers the trace context in _meta (the MCP parent) and links the HTTP one', async () => {
-    await post('search_tickets', {
+    await post('search_notes', {
       headers: { traceparent: HTTP_TRACEPARENT },
       meta: { traceparent: META_TRACEPARENT },
     });
-    const request = named('tools/call search_tickets');
+    const request = named('tools/call search_notes');
     expect(request.spanContext().traceId).toBe(CLIENT_TRACE);
     expect(request.parentSpanContext?.spanId).toBe(CLIENT_SPAN);
     expect(request.links.map((link) => link.context.spanId)).toEqual([HTTP_SPAN]);
-    expect(named('execute_tool search_tickets').parentSpanContext?.spanId).toBe(
+    expect(named('execute_tool search_notes').parentSpanContext?.spanId).toBe(
       request.spanContext().spanId,
     );
   });
 
   it('starts a new trace when nothing was propagated', async () => {
-    await post('search_tickets');
-    const request = named('tools/call search_tickets');
+    await post('search_notes');
+    const request = named('tools/call search_notes');
     expect(request.parentSpanContext).toBeUndefined();
-    expect(named('execute_tool search_tickets').spanContext().traceId).toBe(
+    expect(named('execute_tool search_notes').spanContext().traceId).toBe(
       request.spanContext().traceId,
     );
   });
 
   it('marks a tool_error and a protocol error on the tool span, keeping unknown names out of span names', async () => {
-    await post('assign_ticket');
-    const refused = named('execute_tool assign_ticket');
+    await post('archive_note');
+    const refused = named('execute_tool archive_note');
     expect(refused.attributes['error.type']).toBe('tool_error');
     expect(refused.status.code).toBe(SpanStatusCode.ERROR);
-    expect(named('tools/call assign_ticket').status.code).toBe(SpanStatusCode.UNSET);
+    expect(named('tools/call archive_note').status.code).toBe(SpanStatusCode.UNSET);
 
     exporter.reset();
     await post('no_such_tool');
@@ -206,31 +206,31 @@ describe('with an SDK registered (in-memory exporter)', () => {
   });
 
   it('records a refusal on the request span: its JSON-RPC code as error.type', async () => {
-    const response = await post('search_tickets', { headers: { 'x-test-forbid': '1' } });
+    const response = await post('search_notes', { headers: { 'x-test-forbid': '1' } });
     expect(response.status).toBe(403);
-    const request = named('tools/call search_tickets');
+    const request = named('tools/call search_notes');
     const { body } = toErrorResponse(new ForbiddenError());
     expect(request.attributes).toMatchObject({
       'http.response.status_code': 403,
       'error.type': String(body.error.code),
     });
     expect(request.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'Forbidden: no' });
-    expect(spans().map((s) => s.name)).toEqual(['tools/call search_tickets']);
+    expect(spans().map((s) => s.name)).toEqual(['tools/call search_notes']);
   });
 
   it('without the HTTP pipeline (stdio, sessions) the tool span is the MCP server span, parented by _meta', async () => {
     await server.call(
-      'search_tickets',
+      'search_notes',
       { sessionId: 'session-secret', mcpReq: { id: 3 } },
       { traceparent: META_TRACEPARENT },
     );
-    const span = named('tools/call search_tickets');
+    const span = named('tools/call search_notes');
     expect(span.kind).toBe(SpanKind.SERVER);
     expect(span.spanContext().traceId).toBe(CLIENT_TRACE);
     expect(span.parentSpanContext?.spanId).toBe(CLIENT_SPAN);
     expect(span.attributes).toMatchObject({
       'mcp.method.name': 'tools/call',
-      'gen_ai.tool.name': 'search_tickets',
+      'gen_ai.tool.name': 'search_notes',
       'jsonrpc.request.id': '3',
       'mcp.session.id': hashSessionId('session-secret'),
     });

@@ -114,7 +114,7 @@ function mcpAttributes(input: McpSpanInput): Attributes {
 
 /**
  * The span of one MCP request over HTTP (kind SERVER), named `{method} {target}`
- * (`tools/call search_tickets`). Its parent comes from `_meta`, else from the HTTP headers.
+ * (`tools/call search_notes`). Its parent comes from `_meta`, else from the HTTP headers.
  */
 export function startMcpRequestSpan(input: McpSpanInput, headers: TraceCarrier): StartedSpan {
   if (!tracingEnabled()) return OFF;

@@ -50,7 +50,7 @@ describe('startTracing', () => {
     };
     const tracing = await startTracing({
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: `${otlp.url}/` },
-      serviceName: 'tickets-test',
+      serviceName: 'notes-test',
       logger,
     });
     expect(tracing.enabled).toBe(true);
@@ -59,8 +59,8 @@ describe('startTracing', () => {
 
     const { span } = startToolSpan({
       method: 'tools/call',
-      name: 'search_tickets',
-      nameLabel: 'search_tickets',
+      name: 'search_notes',
+      nameLabel: 'search_notes',
       id: 1,
     });
     endToolSpan(span, false);
@@ -71,7 +71,7 @@ describe('startTracing', () => {
     const [request] = otlp.received;
     expect(request?.path).toBe('/v1/traces');
     expect(request?.type).toMatch(/^application\/(json|x-protobuf)/);
-    expect(request?.body).toContain('tools/call search_tickets');
-    expect(request?.body).toContain('tickets-test');
+    expect(request?.body).toContain('tools/call search_notes');
+    expect(request?.body).toContain('notes-test');
   });
 });

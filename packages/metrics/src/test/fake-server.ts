@@ -75,16 +75,16 @@ export function exampleServer(
 ): FakeMcpServer {
   const server = new FakeMcpServer();
   instrument?.(server);
-  server.registerTool('search_tickets', {}, async () => ({
-    content: [{ type: 'text', text: '2 tickets' }],
+  server.registerTool('search_notes', {}, async () => ({
+    content: [{ type: 'text', text: '2 notes' }],
   }));
-  server.registerTool('assign_ticket', {}, async () => ({
-    content: [{ type: 'text', text: 'No ticket T-9' }],
+  server.registerTool('archive_note', {}, async () => ({
+    content: [{ type: 'text', text: 'No note N-9' }],
     isError: true,
   }));
-  server.registerTool('generate_report', {}, async () => {
+  server.registerTool('long_job', {}, async () => {
     await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 30));
-    return { content: [{ type: 'text', text: 'report' }] };
+    return { content: [{ type: 'text', text: 'done' }] };
   });
   return server;
 }

@@ -16,7 +16,7 @@ async function start(): Promise<{ url: string; served: () => number }> {
   const limiter = createRateLimiter({
     points: 5,
     durationSeconds: 60,
-    costs: { generate_report: { cost: 3 } },
+    costs: { long_job: { cost: 3 } },
   });
   const app = express();
   let served = 0;
@@ -59,7 +59,7 @@ const post = (url: string, headers: Record<string, string> = {}) =>
 describe('rateLimit (Express)', () => {
   it('puts the remaining budget on a successful response', async () => {
     const { url } = await start();
-    const response = await post(`${url}?tool=generate_report`);
+    const response = await post(`${url}?tool=long_job`);
     expect(response.status).toBe(200);
     expect(response.headers.get('RateLimit-Limit')).toBe('5');
     expect(response.headers.get('RateLimit-Remaining')).toBe('2');
@@ -69,8 +69,8 @@ describe('rateLimit (Express)', () => {
 
   it('refuses over the limit with 429, a JSON-RPC body, Retry-After and RateLimit headers', async () => {
     const { url, served } = await start();
-    await post(`${url}?tool=generate_report`);
-    const response = await post(`${url}?tool=generate_report`);
+    await post(`${url}?tool=long_job`);
+    const response = await post(`${url}?tool=long_job`);
     expect(response.status).toBe(429);
     expect(response.headers.get('Retry-After')).toBe('60');
     expect(response.headers.get('RateLimit-Remaining')).toBe('0');

@@ -12,7 +12,7 @@ function createApp() {
   const limiter = createRateLimiter({
     points: 5,
     durationSeconds: 60,
-    costs: { generate_report: { cost: 3 } },
+    costs: { long_job: { cost: 3 } },
   });
   const app = new Hono<Env>();
   app.onError((error, c) => {
@@ -48,7 +48,7 @@ function createApp() {
 describe('rateLimit (Hono)', () => {
   it('puts the remaining budget on a successful response', async () => {
     const { app } = createApp();
-    const response = await app.request('/mcp?tool=generate_report', { method: 'POST' });
+    const response = await app.request('/mcp?tool=long_job', { method: 'POST' });
     expect(response.status).toBe(200);
     expect(response.headers.get('RateLimit-Limit')).toBe('5');
     expect(response.headers.get('RateLimit-Remaining')).toBe('2');
@@ -58,8 +58,8 @@ describe('rateLimit (Hono)', () => {
 
   it('refuses over the limit with 429, a JSON-RPC body, Retry-After and RateLimit headers', async () => {
     const { app, served } = createApp();
-    await app.request('/mcp?tool=generate_report', { method: 'POST' });
-    const response = await app.request('/mcp?tool=generate_report', { method: 'POST' });
+    await app.request('/mcp?tool=long_job', { method: 'POST' });
+    const response = await app.request('/mcp?tool=long_job', { method: 'POST' });
     expect(response.status).toBe(429);
     expect(response.headers.get('Retry-After')).toBe('60');
     expect(response.headers.get('RateLimit-Limit')).toBe('5');
