@@ -16,3 +16,13 @@ export {
   type ReadinessReport,
   type StreamingTool,
 } from './types.js';
+/** Raw MCP requests of both eras (headers and body), for tests that speak HTTP directly. */
+export {
+  initialize,
+  LEGACY_VERSION,
+  legacy,
+  type McpMessage,
+  MODERN_VERSION,
+  modern,
+  POST_HEADERS,
+} from './mcp.js';

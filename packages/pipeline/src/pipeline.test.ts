@@ -1,0 +1,159 @@
+/**
+ * One policy, written once: the Hono pipeline (stateless lane) and the Express pipeline (both
+ * lanes) answer the same requests the same way, in the same order of refusals, because both
+ * compose the same cores. Driven in-process with raw 2026-07-28 requests against the fixture
+ * server, with API keys and a small rate-limit budget.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { authConfig, hashApiKey, mintApiKey } from '@mcp-runway/auth';
+import { composeConfig, loadConfig } from '@mcp-runway/config';
+import { createDrain, httpConfig } from '@mcp-runway/http';
+import { createLogger } from '@mcp-runway/logging';
+import { rateLimitConfig } from '@mcp-runway/rate-limit';
+import { SessionRegistry } from '@mcp-runway/sessions';
+import { modern } from '@mcp-runway/testing';
+import { FIXTURE_WRITE_SCOPE, fixtureServerModule } from '@mcp-runway/testing/fixture-server';
+import { createMcpHandler } from '@modelcontextprotocol/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPipeline as createExpressPipeline } from './express/index.js';
+import { createPipeline as createHonoPipeline } from './hono.js';
+import { createSecurity, type Security } from './security.js';
+
+const reader = mintApiKey();
+const writer = mintApiKey();
+const schema = composeConfig(httpConfig, authConfig, rateLimitConfig);
+const config = loadConfig(schema, {
+  BODY_LIMIT: '4kb',
+  AUTH_MODE: 'apikey',
+  API_KEYS: `reader::${hashApiKey(reader)},writer:${FIXTURE_WRITE_SCOPE}:${hashApiKey(writer)}`,
+  // `slow` costs 5 of these: a second call in the window is refused.
+  RATE_LIMIT_POINTS: '8',
+});
+const logger = createLogger({ name: 'pipeline-test', level: 'silent' });
+const factory = fixtureServerModule.createServerFactory();
+
+type Send = (headers: Record<string, string>, body?: string, method?: string) => Promise<Response>;
+interface Lane {
+  send: Send;
+  close(): Promise<void>;
+}
+
+async function hono(security: Security): Promise<Lane> {
+  const mcp = createMcpHandler(factory, { legacy: 'stateless' });
+  const app = createHonoPipeline({
+    config,
+    logger,
+    mcp,
+    toolPolicies: fixtureServerModule.toolPolicies,
+    drain: createDrain(),
+    security,
+    clientAddress: () => '127.0.0.1',
+  });
+  return {
+    send: async (headers, body, method = 'POST') =>
+      app.request('http://127.0.0.1/mcp', {
+        method,
+        headers: { host: '127.0.0.1', ...headers },
+        ...(body && { body }),
+      }),
+    close: () => mcp.close(),
+  };
+}
+
+async function express(security: Security): Promise<Lane> {
+  const modernLane = createMcpHandler(factory, { legacy: 'reject' });
+  const sessions = new SessionRegistry({ factory, logger });
+  const app = createExpressPipeline({
+    config,
+    logger,
+    modern: modernLane,
+    toolPolicies: fixtureServerModule.toolPolicies,
+    sessions,
+    drain: createDrain(),
+    security,
+  });
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    send: (headers, body, method = 'POST') =>
+      fetch(`http://127.0.0.1:${port}/mcp`, { method, headers, ...(body && { body }) }),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await sessions.closeAll();
+      await modernLane.close();
+    },
+  };
+}
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+const call = (name: string, args: Record<string, unknown> = {}) =>
+  modern('tools/call', { name, arguments: args });
+
+for (const [name, build] of [
+  ['Hono (stateless lane)', hono],
+  ['Express (both lanes)', express],
+] as const) {
+  describe(`the ${name} pipeline`, () => {
+    let lane: Lane;
+    let security: Security;
+    beforeAll(async () => {
+      security = await createSecurity(config, { logger, server: fixtureServerModule });
+      lane = await build(security);
+    });
+    afterAll(async () => {
+      await lane.close();
+      await security.close();
+    });
+
+    it('refuses a request without credentials with 401 and a challenge, before the body', async () => {
+      const request = call('echo', { text: 'hi' });
+      const response = await lane.send(request.headers, request.body);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    });
+
+    it('serves an authenticated call, and names the caller to the tool', async () => {
+      const request = call('whoami');
+      const response = await lane.send({ ...request.headers, ...bearer(reader) }, request.body);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('"id":"reader"');
+    });
+
+    it('checks the body after authentication: a batch is 400 -32600', async () => {
+      const response = await lane.send(
+        {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...bearer(reader),
+        },
+        '[]',
+      );
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32600);
+    });
+
+    it('asks for the missing scope with 403 and a step-up challenge', async () => {
+      const request = call('fixture_write');
+      const response = await lane.send({ ...request.headers, ...bearer(reader) }, request.body);
+      expect(response.status).toBe(403);
+      expect(response.headers.get('www-authenticate')).toContain(FIXTURE_WRITE_SCOPE);
+      const allowed = call('fixture_write');
+      const ok = await lane.send({ ...allowed.headers, ...bearer(writer) }, allowed.body);
+      expect(ok.status).toBe(200);
+    });
+
+    it('charges each tool its cost and answers 429 with Retry-After when the budget is spent', async () => {
+      const first = call('slow', { steps: 1, stepMs: 1 });
+      const spent = await lane.send({ ...first.headers, ...bearer(writer) }, first.body);
+      expect(spent.status).toBe(200);
+      await spent.text();
+      const second = call('slow', { steps: 1, stepMs: 1 });
+      const refused = await lane.send({ ...second.headers, ...bearer(writer) }, second.body);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    });
+  });
+}
