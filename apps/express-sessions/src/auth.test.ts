@@ -1,8 +1,10 @@
 /**
  * Sessions are not authentication: with AUTH_MODE=apikey each session belongs to the key's
- * principal, and presenting its id with another key (or none) gets nothing.
+ * principal, and presenting its id with another key (or none) gets nothing. Tool scopes still
+ * apply per call inside a session (the fixture server's fixture_write needs fixture:write).
  */
 import { hashApiKey, mintApiKey } from '@mcp-runway/auth';
+import { FIXTURE_WRITE_SCOPE } from '@mcp-runway/testing/fixture-server';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './test/start.js';
@@ -13,10 +15,8 @@ let app: RunningApp;
 beforeAll(async () => {
   app = await startApp({
     AUTH_MODE: 'apikey',
-    API_KEYS: [
-      `alice:tickets:write:${hashApiKey(alice)}`,
-      `bob:tickets:write:${hashApiKey(bob)}`,
-    ].join(','),
+    // Alice's key carries the scope fixture_write needs; Bob's carries none.
+    API_KEYS: `alice:${FIXTURE_WRITE_SCOPE}:${hashApiKey(alice)},bob::${hashApiKey(bob)}`,
   });
 });
 afterAll(() => app.close());
@@ -53,9 +53,32 @@ describe('AUTH_MODE=apikey with sessions', () => {
     });
     await client.connect(transport);
     expect(transport.sessionId).toBeTruthy();
-    const created = await client.callTool({ name: 'create_ticket', arguments: { title: 'Mine' } });
-    expect((created.structuredContent as { reporter: string }).reporter).toBe('alice');
+    const caller = await client.callTool({ name: 'whoami', arguments: {} });
+    expect(caller.structuredContent).toEqual({ id: 'alice', scopes: [FIXTURE_WRITE_SCOPE] });
+    const written = await client.callTool({ name: 'fixture_write', arguments: {} });
+    expect(written.isError).not.toBe(true);
     await client.close();
+  });
+
+  it('asks a session whose key lacks the tool scope to step up, and keeps the session', async () => {
+    const created = await post({ authorization: `Bearer ${bob}` }, initialize);
+    const id = created.headers.get('mcp-session-id') ?? '';
+    await created.body?.cancel();
+    const call = (name: string) =>
+      post(
+        { authorization: `Bearer ${bob}`, 'mcp-session-id': id },
+        { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name, arguments: {} } },
+      );
+
+    const refused = await call('fixture_write');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toMatch(
+      new RegExp(`error="insufficient_scope".*scope="${FIXTURE_WRITE_SCOPE}"`),
+    );
+    await refused.body?.cancel();
+    const allowed = await call('whoami');
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain('"id":"bob"');
   });
 
   it('refuses the session to another principal and to anonymous callers, as if it did not exist', async () => {

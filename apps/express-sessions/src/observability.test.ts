@@ -1,6 +1,7 @@
 /**
  * Step 5 on the session lane: the built app's private metrics listener reports the 2025
- * sessions it holds, the tool calls they make, and how sessions end.
+ * sessions it holds, the tool calls they make, and how sessions end. The process serves the
+ * fixture server (see test/spawn.ts).
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,11 +39,11 @@ describe('session metrics', () => {
     const client = new Client({ name: 'observer', version: '1.0.0' });
     const transport = new StreamableHTTPClientTransport(new URL('/mcp', app.url));
     await client.connect(transport);
-    await client.callTool({ name: 'search_tickets', arguments: {} });
+    await client.callTool({ name: 'echo', arguments: { text: 'counted' } });
     expect(await sample('mcp_sessions_active')).toBe(1);
     expect((await sample('mcp_sessions_created_total')) - createdBefore).toBe(1);
     expect(await sample('mcp_sessions_max')).toBe(10_000);
-    expect(await sample('mcp_tool_calls_total{tool="search_tickets",outcome="ok"}')).toBe(1);
+    expect(await sample('mcp_tool_calls_total{tool="echo",outcome="ok"}')).toBe(1);
     await transport.terminateSession();
     await client.close();
     expect(await sample('mcp_sessions_active')).toBe(0);

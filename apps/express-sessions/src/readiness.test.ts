@@ -11,8 +11,8 @@ import { afterAll } from 'vitest';
 import { connectRedis, deleteKeys, SHARED_REDIS_URL } from './test/redis.js';
 import { startApp } from './test/start.js';
 
-const BROWSER_APP = 'https://tickets.example.com';
-const streamingTool = { name: 'generate_report', arguments: { sections: ['status'] } };
+const BROWSER_APP = 'https://app.example.com';
+const streamingTool = { name: 'slow', arguments: { steps: 2, stepMs: 10 } };
 
 // 1. One instance, sessions in memory, open on loopback, a browser app allowed.
 const memory = await startApp({ ALLOWED_ORIGINS: BROWSER_APP });
@@ -31,7 +31,7 @@ const shared = await startApp(
   {
     REDIS_URL: SHARED_REDIS_URL,
     AUTH_MODE: 'apikey',
-    API_KEYS: `ci-bot:tickets:read:${hashApiKey(key)}`,
+    API_KEYS: `ci-bot::${hashApiKey(key)}`,
   },
   { keyPrefix },
 );

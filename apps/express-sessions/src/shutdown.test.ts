@@ -1,8 +1,8 @@
 /**
  * The built app as its own process, started the way the nginx integration test starts it
  * (PORT, HOST=127.0.0.1, REDIS_URL, LOG_FORMAT=json; ready once it logs "listening" with
- * `address.port`), then stopped with SIGTERM while a 2025 session holds its GET stream open
- * and a call runs on it.
+ * `address.port`, serving the fixture server), then stopped with SIGTERM while a 2025 session
+ * holds its GET stream open and a call runs on it.
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,6 @@ describe('graceful shutdown of the built app', () => {
     const app = await spawnApp({
       HOST: '127.0.0.1',
       REDIS_URL: SHARED_REDIS_URL,
-      REPORT_STEP_MS: '250',
       SHUTDOWN_TIMEOUT_MS: '8000',
     });
     const listening = app.logs().find((line) => line.msg === 'listening') as {
@@ -47,7 +46,7 @@ describe('graceful shutdown of the built app', () => {
     let lateReady = 0;
     let latePost = 0;
     const result = await client.callTool(
-      { name: 'generate_report', arguments: {} },
+      { name: 'slow', arguments: { steps: 5, stepMs: 250 } },
       {
         onprogress: async (progress) => {
           if (progress.progress !== 1) return;
@@ -69,7 +68,7 @@ describe('graceful shutdown of the built app', () => {
       },
     );
     expect(result.isError).not.toBe(true);
-    expect((result.structuredContent as { sections: unknown[] }).sections).toHaveLength(5);
+    expect(result.content).toEqual([{ type: 'text', text: 'done after 5 steps' }]);
     expect([lateReady, latePost]).toEqual([503, 503]);
     expect(await app.exited).toBe(0);
     // Well before the deadline: the open GET stream did not hold the drain until it passed.

@@ -6,6 +6,7 @@
  */
 import { hashApiKey, mintApiKey } from '@mcp-runway/auth';
 import { startAuthorizationServer, type TestAuthorizationServer } from '@mcp-runway/auth/testing';
+import { FIXTURE_WRITE_SCOPE } from '@mcp-runway/testing/fixture-server';
 import {
   Client,
   ClientCredentialsProvider,
@@ -14,15 +15,19 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './test/start.js';
 
+// The tools are the pipeline fixture server's (@mcp-runway/testing/fixture-server): `whoami`
+// reports the caller, `fixture_write` needs FIXTURE_WRITE_SCOPE. `mcp:read` is this
+// deployment's base scope (OAUTH_SCOPES), which the 401 challenge asks for.
+const BASE_SCOPE = 'mcp:read';
 const WRITER = {
-  clientId: 'ticket-bot',
+  clientId: 'writer-bot',
   clientSecret: 'writer-secret-9d3f1c',
-  scopes: ['tickets:read', 'tickets:write'],
+  scopes: [BASE_SCOPE, FIXTURE_WRITE_SCOPE],
 };
 const READER = {
-  clientId: 'report-job',
+  clientId: 'reader-job',
   clientSecret: 'reader-secret-2b7e4a',
-  scopes: ['tickets:read'],
+  scopes: [BASE_SCOPE],
 };
 const secrets: string[] = [WRITER.clientSecret, READER.clientSecret];
 
@@ -55,12 +60,12 @@ describe('AUTH_MODE=oauth', () => {
     // The token audience names the app's port, so the authorization server starts once the
     // app's socket is open and before the app itself is built (it discovers the JWKS).
     app = await startApp(
-      { AUTH_MODE: 'oauth', RESOURCE_URI: 'auto', OAUTH_SCOPES: 'tickets:read' },
+      { AUTH_MODE: 'oauth', RESOURCE_URI: 'auto', OAUTH_SCOPES: BASE_SCOPE },
       {
         prepare: async (url) => {
           as = await startAuthorizationServer({
             resources: { [`${url}/mcp`]: 'jwt', 'http://127.0.0.1:1/other': 'jwt' },
-            scopes: ['tickets:read', 'tickets:write'],
+            scopes: [BASE_SCOPE, FIXTURE_WRITE_SCOPE],
             clients: [WRITER, READER],
           });
           return { OAUTH_ISSUER: as.issuer };
@@ -109,7 +114,10 @@ describe('AUTH_MODE=oauth', () => {
         authorization_servers: [as.issuer],
         bearer_methods_supported: ['header'],
       });
-      expect(document.scopes_supported).toContain('tickets:write');
+      // The base scope, and every scope a tool needs (from the server's tool policies).
+      expect(document.scopes_supported).toEqual(
+        expect.arrayContaining([BASE_SCOPE, FIXTURE_WRITE_SCOPE]),
+      );
     }
   });
 
@@ -117,20 +125,18 @@ describe('AUTH_MODE=oauth', () => {
     'lets the SDK client (%s negotiation) follow the 401 to the issuer, get a token and act as its principal',
     async (era) => {
       const client = await connect(WRITER, era);
-      const created = await client.callTool({
-        name: 'create_ticket',
-        arguments: { title: `Filed by a bot (${era})` },
-      });
-      expect(created.isError).not.toBe(true);
-      expect((created.structuredContent as { reporter: string }).reporter).toBe(WRITER.clientId);
+      const caller = await client.callTool({ name: 'whoami', arguments: {} });
+      expect((caller.structuredContent as { id: string }).id).toBe(WRITER.clientId);
+      const written = await client.callTool({ name: 'fixture_write', arguments: {} });
+      expect(written.isError).not.toBe(true);
       await client.close();
     },
   );
 
-  it('answers a token without the write scope on the destructive tool with 403 insufficient_scope', async () => {
+  it('answers a token without the scope a tool needs with 403 insufficient_scope (step-up)', async () => {
     const client = await connect(READER, 'legacy');
-    const search = await client.callTool({ name: 'search_tickets', arguments: {} });
-    expect(search.isError).not.toBe(true);
+    const echoed = await client.callTool({ name: 'echo', arguments: { text: 'read only' } });
+    expect(echoed.isError).not.toBe(true);
     const token = await as.token(READER, { resource: app.config.RESOURCE_URI as string });
     const response = await fetch(app.mcpUrl, {
       method: 'POST',
@@ -143,13 +149,13 @@ describe('AUTH_MODE=oauth', () => {
         jsonrpc: '2.0',
         id: 9,
         method: 'tools/call',
-        params: { name: 'delete_ticket', arguments: { id: 'T-1' } },
+        params: { name: 'fixture_write', arguments: {} },
       }),
     });
     expect(response.status).toBe(403);
     const challenge = response.headers.get('www-authenticate') ?? '';
     expect(challenge).toContain('error="insufficient_scope"');
-    expect(challenge).toContain('scope="tickets:write"');
+    expect(challenge).toContain(`scope="${FIXTURE_WRITE_SCOPE}"`);
     expect(challenge).toContain('resource_metadata=');
     secrets.push(token);
     await client.close();
@@ -185,7 +191,7 @@ describe('AUTH_MODE=apikey', () => {
     // Rotation: the service's new key is listed; its old key has been removed from the list.
     app = await startApp({
       AUTH_MODE: 'apikey',
-      API_KEYS: `reports-job:tickets:write:${hashApiKey(current)}`,
+      API_KEYS: `reports-job:${FIXTURE_WRITE_SCOPE}:${hashApiKey(current)}`,
     });
   });
   afterAll(() => app.close());
@@ -197,11 +203,10 @@ describe('AUTH_MODE=apikey', () => {
         requestInit: { headers: { authorization: `Bearer ${current}` } },
       }),
     );
-    const created = await client.callTool({
-      name: 'create_ticket',
-      arguments: { title: 'From a service' },
-    });
-    expect((created.structuredContent as { reporter: string }).reporter).toBe('reports-job');
+    const caller = await client.callTool({ name: 'whoami', arguments: {} });
+    expect((caller.structuredContent as { id: string }).id).toBe('reports-job');
+    const written = await client.callTool({ name: 'fixture_write', arguments: {} });
+    expect(written.isError).not.toBe(true);
     await client.close();
   });
 

@@ -1,13 +1,21 @@
+/**
+ * The composition (app.ts) over a real socket with the official SDK client, in both eras:
+ * the pipeline fixture server's checks (progress over SSE, cancellation, errors, the verified
+ * caller), and once, the checks of the server this app ships with.
+ */
+import { serverModule } from '@mcp-runway/example-server';
 import { serverChecks } from '@mcp-runway/example-server/testing';
+import { fixtureChecks } from '@mcp-runway/testing/fixture-server';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './test/start.js';
 
 let app: RunningApp;
+let example: RunningApp;
 beforeAll(async () => {
-  app = await startApp();
+  [app, example] = await Promise.all([startApp(), startApp({}, { server: serverModule })]);
 });
-afterAll(() => app.close());
+afterAll(() => Promise.all([app?.close(), example?.close()]));
 
 const clients = [
   { label: '2025-11-25 client (default negotiation)', era: 'legacy', options: {} },
@@ -23,16 +31,25 @@ const clients = [
   },
 ] as const;
 
-for (const { label, era, options } of clients) {
-  describe(`hono-http over a real socket, ${label}`, () => {
-    const client = new Client({ name: 'hono-http-test', version: '1.0.0' }, options);
-    beforeAll(() => client.connect(new StreamableHTTPClientTransport(app.mcpUrl)));
-    afterAll(() => client.close());
+// The server the app mounts is swappable: the pipeline is checked with the fixture server, and
+// the server the app ships with runs its own checks here, its only use in this app's tests.
+const servers = [
+  { label: 'the fixture server', running: () => app, checks: fixtureChecks, caller: 'anonymous' },
+  { label: 'its own server', running: () => example, checks: serverChecks, caller: 'local' },
+] as const;
 
-    it(`negotiates the ${era} era`, () => expect(client.getProtocolEra()).toBe(era));
-    for (const check of serverChecks)
-      it(check.name, () => check.run({ client, expectedCaller: 'local' }));
-  });
+for (const { label, era, options } of clients) {
+  for (const server of servers) {
+    describe(`hono-http with ${server.label} over a real socket, ${label}`, () => {
+      const client = new Client({ name: 'hono-http-test', version: '1.0.0' }, options);
+      beforeAll(() => client.connect(new StreamableHTTPClientTransport(server.running().mcpUrl)));
+      afterAll(() => client.close());
+
+      it(`negotiates the ${era} era`, () => expect(client.getProtocolEra()).toBe(era));
+      for (const check of server.checks)
+        it(check.name, () => check.run({ client, expectedCaller: server.caller }));
+    });
+  }
 }
 
 describe('hono-http pipeline', () => {

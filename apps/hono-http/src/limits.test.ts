@@ -1,6 +1,7 @@
 /**
  * Rate limits with real parts: two app instances sharing one budget through the machine's
- * redis-server, and an outage on a redis-server of this test's own.
+ * redis-server, and an outage on a redis-server of this test's own. The tools are the pipeline
+ * fixture server's: `echo` costs 1 point, `slow` costs 5.
  */
 import { randomUUID } from 'node:crypto';
 import { hashApiKey, mintApiKey } from '@mcp-runway/auth';
@@ -10,10 +11,14 @@ import { type RunningApp, startApp } from './test/start.js';
 
 const SHARED_REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+type ToolCall = { name: string; arguments: Record<string, unknown> };
+const ECHO: ToolCall = { name: 'echo', arguments: { text: 'hi' } };
+const SLOW: ToolCall = { name: 'slow', arguments: { steps: 1, stepMs: 1 } };
+
 function call(
   app: RunningApp,
   key: string,
-  tool = 'search_tickets',
+  tool: ToolCall = ECHO,
   headers: Record<string, string> = {},
 ): Promise<Response> {
   return fetch(app.mcpUrl, {
@@ -28,7 +33,7 @@ function call(
       jsonrpc: '2.0',
       id: 1,
       method: 'tools/call',
-      params: { name: tool, arguments: {} },
+      params: tool,
     }),
   });
 }
@@ -74,11 +79,11 @@ describe('a budget shared through Redis', () => {
   });
 
   it('charges an expensive tool more, then refuses with 429, Retry-After and a JSON-RPC body', async () => {
-    const report = await call(b, key, 'generate_report'); // costs 5 of the 3 left: refused
-    expect(report.status).toBe(429);
-    expect(Number(report.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(report.headers.get('ratelimit-limit')).toBe('8');
-    const body = (await report.json()) as { error: { code: number } };
+    const slow = await call(b, key, SLOW); // costs 5 of the 3 left: refused
+    expect(slow.status).toBe(429);
+    expect(Number(slow.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(slow.headers.get('ratelimit-limit')).toBe('8');
+    const body = (await slow.json()) as { error: { code: number } };
     expect(body.error.code).toBe(-31429);
     for (const app of [a, b, a]) expect((await call(app, key)).status).toBe(200);
     expect((await call(b, key)).status).toBe(429);
@@ -95,7 +100,7 @@ describe('anonymous callers', () => {
   it('are limited by address, and a forged X-Forwarded-For buys no new budget', async () => {
     const statuses: number[] = [];
     for (const forwarded of ['1.1.1.1', '2.2.2.2', '3.3.3.3', '4.4.4.4', '5.5.5.5', '6.6.6.6']) {
-      const response = await call(app, 'none', 'search_tickets', { 'x-forwarded-for': forwarded });
+      const response = await call(app, 'none', ECHO, { 'x-forwarded-for': forwarded });
       statuses.push(response.status);
       await response.body?.cancel();
     }

@@ -1,7 +1,8 @@
 /**
  * Step 5 against a running app: drive it with the SDK client through successful calls, a
  * failing tool, an auth failure and a rate-limited call, then scrape its private metrics
- * listener and check every counter and histogram moved by what was done.
+ * listener and check every counter and histogram moved by what was done. The tools are the
+ * pipeline fixture server's (`echo` costs 1 point, `fail` 1, `slow` 5).
  */
 import { readFileSync } from 'node:fs';
 import { hashApiKey, mintApiKey } from '@mcp-runway/auth';
@@ -14,7 +15,7 @@ let app: RunningApp;
 beforeAll(async () => {
   app = await startApp({
     AUTH_MODE: 'apikey',
-    API_KEYS: `observer:tickets:write:${hashApiKey(key)}`,
+    API_KEYS: `observer::${hashApiKey(key)}`,
     RATE_LIMIT_POINTS: '9',
     RATE_LIMIT_DURATION_S: '60',
   });
@@ -47,9 +48,9 @@ describe('metrics of a running app', () => {
         requestInit: { headers: { authorization: `Bearer ${key}` } },
       }),
     );
-    await client.callTool({ name: 'search_tickets', arguments: { text: 'proxy' } });
-    await client.callTool({ name: 'search_tickets', arguments: {} });
-    await client.callTool({ name: 'assign_ticket', arguments: { id: 'T-404', assignee: 'ana' } });
+    await client.callTool({ name: 'echo', arguments: { text: 'proxy' } });
+    await client.callTool({ name: 'echo', arguments: { text: '' } });
+    await client.callTool({ name: 'fail', arguments: {} });
     // A caller with a wrong key, refused with 401.
     const refused = new Client({ name: 'intruder', version: '1.0.0' });
     await expect(
@@ -59,22 +60,18 @@ describe('metrics of a running app', () => {
         }),
       ),
     ).rejects.toThrow();
-    // The expensive report (cost 5) no longer fits in what is left of 9 points.
-    await client.callTool({ name: 'generate_report', arguments: {} }).catch(() => undefined);
+    // The expensive slow tool (cost 5) no longer fits in what is left of 9 points.
+    await client
+      .callTool({ name: 'slow', arguments: { steps: 1, stepMs: 1 } })
+      .catch(() => undefined);
     await client.close().catch(() => undefined);
     after = await scrape();
   });
 
   it('counts tool calls by tool and outcome, and times them', () => {
-    expect(delta(before, after, 'mcp_tool_calls_total{tool="search_tickets",outcome="ok"}')).toBe(
-      2,
-    );
-    expect(
-      delta(before, after, 'mcp_tool_calls_total{tool="assign_ticket",outcome="tool_error"}'),
-    ).toBe(1);
-    expect(
-      delta(before, after, 'mcp_tool_call_duration_seconds_count{tool="search_tickets"}'),
-    ).toBe(2);
+    expect(delta(before, after, 'mcp_tool_calls_total{tool="echo",outcome="ok"}')).toBe(2);
+    expect(delta(before, after, 'mcp_tool_calls_total{tool="fail",outcome="tool_error"}')).toBe(1);
+    expect(delta(before, after, 'mcp_tool_call_duration_seconds_count{tool="echo"}')).toBe(2);
   });
 
   it('counts the auth failure and the rate-limited call', () => {
@@ -99,10 +96,8 @@ describe('metrics of a running app', () => {
     const lines = app
       .logs()
       .split('\n')
-      .filter(
-        (line) => line.includes('"tool":"assign_ticket"') && !line.includes('"msg":"request"'),
-      );
-    expect(lines.length).toBeGreaterThanOrEqual(1);
+      .filter((line) => line.includes('"tool":"fail"') && line.includes('"outcome":"tool_error"'));
+    expect(lines).toHaveLength(1);
     expect(app.logs()).not.toContain(key);
   });
 

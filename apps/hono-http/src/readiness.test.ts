@@ -2,16 +2,18 @@
  * The production-readiness kit (@mcp-runway/testing) against the real composition, as a user
  * would point it at their own server: open on loopback, behind OAuth with a browser origin
  * allowed, and with API keys. Every check must pass, or be n/a for the reason its title gives.
- * The apps start at the top of the file: the kit runs while vitest collects the tests.
+ * The apps start at the top of the file: the kit runs while vitest collects the tests. They
+ * mount the pipeline fixture server (startApp's default), so no check depends on a user's tools.
  */
 import { hashApiKey, mintApiKey } from '@mcp-runway/auth';
 import { startAuthorizationServer, type TestAuthorizationServer } from '@mcp-runway/auth/testing';
+import { FIXTURE_WRITE_SCOPE } from '@mcp-runway/testing/fixture-server';
 import { describeReadiness } from '@mcp-runway/testing/vitest';
 import { afterAll } from 'vitest';
 import { startApp } from './test/start.js';
 
-/** generate_report streams progress on the 2026-07-28 lane (which answers JSON otherwise). */
-const streamingTool = { name: 'generate_report', arguments: { sections: ['status'] } };
+/** `slow` streams progress on the 2026-07-28 lane (which answers JSON otherwise). */
+const streamingTool = { name: 'slow', arguments: { steps: 2, stepMs: 10 } };
 
 // 1. Workshop step 2: open, on loopback; the loopback origins (the Inspector's) are allowed.
 const open = await startApp();
@@ -23,25 +25,25 @@ describeReadiness('hono-http, no auth, default allowlists', {
 });
 
 // 2. Step 3: an OAuth 2.1 resource server, a browser app allowed by ALLOWED_ORIGINS.
-const BROWSER_APP = 'https://tickets.example.com';
+const BROWSER_APP = 'https://app.example.com';
 const CLIENT = {
   clientId: 'readiness',
   clientSecret: 'readiness-secret-5c1e',
-  scopes: ['tickets:read'],
+  scopes: ['mcp:read'],
 };
 let as: TestAuthorizationServer | undefined;
 const oauth = await startApp(
   {
     AUTH_MODE: 'oauth',
     RESOURCE_URI: 'auto',
-    OAUTH_SCOPES: 'tickets:read',
+    OAUTH_SCOPES: 'mcp:read',
     ALLOWED_ORIGINS: BROWSER_APP,
   },
   {
     prepare: async (url) => {
       as = await startAuthorizationServer({
         resources: { [`${url}/mcp`]: 'jwt' },
-        scopes: ['tickets:read', 'tickets:write'],
+        scopes: ['mcp:read', FIXTURE_WRITE_SCOPE],
         clients: [CLIENT],
       });
       return { OAUTH_ISSUER: as.issuer };
@@ -65,7 +67,7 @@ describeReadiness('hono-http, AUTH_MODE=oauth, ALLOWED_ORIGINS set', {
 const key = mintApiKey();
 const apikey = await startApp({
   AUTH_MODE: 'apikey',
-  API_KEYS: `ci-bot:tickets:read:${hashApiKey(key)}`,
+  API_KEYS: `ci-bot:mcp:read:${hashApiKey(key)}`,
 });
 afterAll(() => apikey.close());
 describeReadiness('hono-http, AUTH_MODE=apikey', {

@@ -23,13 +23,13 @@ async function connect(url: string): Promise<Client> {
 
 describe('graceful shutdown', () => {
   it('finishes the call in flight, refuses new work with 503, then exits 0 before the deadline', async () => {
-    const app = await spawnApp({ REPORT_STEP_MS: '250', SHUTDOWN_TIMEOUT_MS: '8000' });
+    const app = await spawnApp({ SHUTDOWN_TIMEOUT_MS: '8000' });
     const client = await connect(app.url);
     let signalledAt = 0;
     let lateReady = 0;
     let latePost = 0;
     const result = await client.callTool(
-      { name: 'generate_report', arguments: {} },
+      { name: 'slow', arguments: { steps: 5, stepMs: 250 } },
       {
         onprogress: async (progress) => {
           if (progress.progress !== 1) return;
@@ -51,7 +51,7 @@ describe('graceful shutdown', () => {
       },
     );
     expect(result.isError).not.toBe(true);
-    expect((result.structuredContent as { sections: unknown[] }).sections).toHaveLength(5);
+    expect(result.content).toEqual([{ type: 'text', text: 'done after 5 steps' }]);
     expect(lateReady).toBe(503);
     expect(latePost).toBe(503);
     expect(await app.exited).toBe(0);
@@ -63,10 +63,10 @@ describe('graceful shutdown', () => {
   });
 
   it('exits 1 when calls are still running at the deadline', async () => {
-    const app = await spawnApp({ REPORT_STEP_MS: '5000', SHUTDOWN_TIMEOUT_MS: '300' });
+    const app = await spawnApp({ SHUTDOWN_TIMEOUT_MS: '300' });
     const client = await connect(app.url);
     const call = client
-      .callTool({ name: 'generate_report', arguments: {} })
+      .callTool({ name: 'slow', arguments: { steps: 5, stepMs: 5000 } })
       .catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 200));
     app.child.kill('SIGTERM');
@@ -80,10 +80,10 @@ describe('graceful shutdown', () => {
   });
 
   it('exits at once on a second signal', async () => {
-    const app = await spawnApp({ REPORT_STEP_MS: '5000', SHUTDOWN_TIMEOUT_MS: '60000' });
+    const app = await spawnApp({ SHUTDOWN_TIMEOUT_MS: '60000' });
     const client = await connect(app.url);
     const call = client
-      .callTool({ name: 'generate_report', arguments: {} })
+      .callTool({ name: 'slow', arguments: { steps: 5, stepMs: 5000 } })
       .catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 200));
     app.child.kill('SIGTERM');

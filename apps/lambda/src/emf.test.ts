@@ -1,3 +1,8 @@
+/**
+ * CloudWatch EMF lines from invocations of the buffered handler. The runtime mounts the
+ * pipeline fixture server (@mcp-runway/testing/fixture-server): `echo` takes { text }.
+ */
+import { fixtureServerModule as server } from '@mcp-runway/testing/fixture-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLambdaRuntime } from './app.js';
 import { createHandlers } from './handler.js';
@@ -6,6 +11,7 @@ import { API_GATEWAY_HOST, lambdaContext, lambdaEvent, testEnv } from './test/ev
 const lines: string[] = [];
 const handlers = createHandlers(() =>
   createLambdaRuntime(testEnv, {
+    server,
     emf: { namespace: 'McpRunwayTest', write: (chunk) => lines.push(...chunk.trim().split('\n')) },
   }),
 );
@@ -47,7 +53,7 @@ type EmfLine = Record<string, unknown> & {
 describe('CloudWatch EMF metrics, one line per invocation', () => {
   it('writes requests and the tool call with the _aws.CloudWatchMetrics directives', async () => {
     lines.length = 0;
-    const result = await call('search_tickets', { text: 'proxy' });
+    const result = await call('echo', { text: 'proxy' });
     expect(result.statusCode).toBe(200);
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0] as string) as EmfLine;
@@ -75,7 +81,7 @@ describe('CloudWatch EMF metrics, one line per invocation', () => {
       Era: '2026',
       Outcome: 'ok',
       Requests: 1,
-      Tool: 'search_tickets',
+      Tool: 'echo',
       ToolOutcome: 'ok',
       ToolCalls: 1,
     });
@@ -89,7 +95,7 @@ describe('CloudWatch EMF metrics, one line per invocation', () => {
 
   it('counts a tool error, an unknown tool, and a refused request with bounded labels', async () => {
     lines.length = 0;
-    await call('search_tickets', { text: 42 });
+    await call('echo', { text: 42 });
     await call('made_up_tool', {});
     await handlers.handler(
       lambdaEvent('api-gateway-v2', { host: 'evil.example', body: '{}' }),
@@ -97,7 +103,7 @@ describe('CloudWatch EMF metrics, one line per invocation', () => {
     );
     const parsed = lines.map((line) => JSON.parse(line) as EmfLine);
     expect(parsed).toHaveLength(3);
-    expect(parsed[0]).toMatchObject({ Tool: 'search_tickets', ToolOutcome: 'tool_error' });
+    expect(parsed[0]).toMatchObject({ Tool: 'echo', ToolOutcome: 'tool_error' });
     expect(parsed[1]).toMatchObject({ Method: 'tools/call', Tool: 'other' });
     expect(['tool_error', 'protocol_error']).toContain(parsed[1]?.ToolOutcome);
     expect(parsed[2]).toMatchObject({ Outcome: 'rejected', Requests: 1 });
@@ -107,13 +113,16 @@ describe('CloudWatch EMF metrics, one line per invocation', () => {
 
 describe('rate limits on Lambda', () => {
   it('uses the Redis store when REDIS_URL is set (per-environment memory is no real limit)', async () => {
-    const runtime = await createLambdaRuntime({ ...testEnv, REDIS_URL: 'redis://127.0.0.1:6379' });
+    const runtime = await createLambdaRuntime(
+      { ...testEnv, REDIS_URL: 'redis://127.0.0.1:6379' },
+      { server },
+    );
     try {
       expect(runtime.security.limiter.store).toBe('redis');
     } finally {
       await runtime.close();
     }
-    const local = await createLambdaRuntime(testEnv);
+    const local = await createLambdaRuntime(testEnv, { server });
     expect(local.security.limiter.store).toBe('memory');
     await local.close();
   });

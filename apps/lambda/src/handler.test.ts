@@ -1,5 +1,10 @@
+/**
+ * The handlers with raw Lambda events, as API Gateway and a Function URL send them. The runtime
+ * mounts the pipeline fixture server (@mcp-runway/testing/fixture-server): `echo` returns its
+ * text, `fixture_write` needs FIXTURE_WRITE_SCOPE.
+ */
 import { formatApiKeyEntry, hashApiKey, mintApiKey } from '@mcp-runway/auth';
-import { WRITE_SCOPE } from '@mcp-runway/example-server';
+import { FIXTURE_WRITE_SCOPE, fixtureServerModule } from '@mcp-runway/testing/fixture-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLambdaRuntime } from './app.js';
 import { createHandlers } from './handler.js';
@@ -12,7 +17,8 @@ import {
   testEnv,
 } from './test/events.js';
 
-const handlers = createHandlers(() => createLambdaRuntime(testEnv));
+const server = fixtureServerModule;
+const handlers = createHandlers(() => createLambdaRuntime(testEnv, { server }));
 afterAll(async () => (await handlers.runtime()).close());
 
 type Result = {
@@ -61,7 +67,7 @@ describe('buffered handler (API Gateway HTTP API, payload 2.0)', () => {
     const [initialized] = messages(init);
     expect(initialized).toMatchObject({
       id: 1,
-      result: { protocolVersion: '2025-11-25', serverInfo: { name: 'mcp-runway-tickets' } },
+      result: { protocolVersion: '2025-11-25', serverInfo: { name: server.info.name } },
     });
     const legacy = { 'mcp-protocol-version': '2025-11-25' };
 
@@ -78,7 +84,7 @@ describe('buffered handler (API Gateway HTTP API, payload 2.0)', () => {
     expect(list.statusCode).toBe(200);
     const listed = messages(list)[0]?.result as { tools: { name: string }[] } | undefined;
     const tools = listed?.tools ?? [];
-    expect(tools.map((tool) => tool.name)).toContain('search_tickets');
+    expect(tools.map((tool) => tool.name)).toContain('echo');
 
     const call = await invoke(
       'api-gateway-v2',
@@ -87,16 +93,16 @@ describe('buffered handler (API Gateway HTTP API, payload 2.0)', () => {
           jsonrpc: '2.0',
           id: 3,
           method: 'tools/call',
-          params: { name: 'search_tickets', arguments: { text: 'proxy' } },
+          params: { name: 'echo', arguments: { text: 'proxy' } },
         },
         legacy,
       ),
     );
     expect(call.statusCode).toBe(200);
     const result = messages(call).find((message) => message.id === 3)?.result as {
-      structuredContent: { total: number };
+      structuredContent: { text: string };
     };
-    expect(result.structuredContent.total).toBeGreaterThanOrEqual(2);
+    expect(result.structuredContent).toEqual({ text: 'proxy' });
   });
 
   it('serves a 2026-07-28 tools/call with _meta and the Mcp-* headers', async () => {
@@ -108,7 +114,7 @@ describe('buffered handler (API Gateway HTTP API, payload 2.0)', () => {
           id: 7,
           method: 'tools/call',
           params: {
-            name: 'search_tickets',
+            name: 'echo',
             arguments: { text: 'proxy' },
             _meta: {
               'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -119,7 +125,7 @@ describe('buffered handler (API Gateway HTTP API, payload 2.0)', () => {
         {
           'mcp-protocol-version': '2026-07-28',
           'mcp-method': 'tools/call',
-          'mcp-name': 'search_tickets',
+          'mcp-name': 'echo',
         },
       ),
     );
@@ -129,7 +135,7 @@ describe('buffered handler (API Gateway HTTP API, payload 2.0)', () => {
     // SSE comes back as text, not base64 (Hono's default for unknown content types).
     expect(call.isBase64Encoded).toBe(false);
     const reply = messages(call).find((message) => message.id === 7);
-    expect(reply?.result).toMatchObject({ structuredContent: { total: expect.any(Number) } });
+    expect(reply?.result).toMatchObject({ structuredContent: { text: 'proxy' } });
   });
 
   it('reads a base64-encoded body (isBase64Encoded: true)', async () => {
@@ -204,16 +210,19 @@ describe('buffered handler (API Gateway HTTP API, payload 2.0)', () => {
 describe('buffered handler with AUTH_MODE=apikey', () => {
   const key = mintApiKey();
   const secured = createHandlers(() =>
-    createLambdaRuntime({
-      ...testEnv,
-      ALLOW_UNAUTHENTICATED: 'false',
-      AUTH_MODE: 'apikey',
-      API_KEYS: formatApiKeyEntry({
-        principal: 'ci',
-        scopes: [WRITE_SCOPE],
-        hash: hashApiKey(key),
-      }),
-    }),
+    createLambdaRuntime(
+      {
+        ...testEnv,
+        ALLOW_UNAUTHENTICATED: 'false',
+        AUTH_MODE: 'apikey',
+        API_KEYS: formatApiKeyEntry({
+          principal: 'ci',
+          scopes: [FIXTURE_WRITE_SCOPE],
+          hash: hashApiKey(key),
+        }),
+      },
+      { server },
+    ),
   );
   afterAll(async () => (await secured.runtime()).close());
 

@@ -1,10 +1,20 @@
+/**
+ * The streaming handler as a Function URL in RESPONSE_STREAM mode runs it, through the runtime
+ * shim in src/test/awslambda.ts. The runtime mounts the pipeline fixture server
+ * (@mcp-runway/testing/fixture-server): `slow` sends a progress notification per step.
+ */
+import { fixtureServerModule } from '@mcp-runway/testing/fixture-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLambdaRuntime } from './app.js';
 import { createHandlers } from './handler.js';
 import { TestResponseStream } from './test/awslambda.js';
 import { lambdaContext, lambdaEvent, testEnv } from './test/events.js';
 
-const handlers = createHandlers(() => createLambdaRuntime(testEnv));
+/** How long each step of the `slow` call takes; the timing checks allow 50 ms of slack. */
+const STEP_MS = 300;
+const handlers = createHandlers(() =>
+  createLambdaRuntime(testEnv, { server: fixtureServerModule }),
+);
 afterAll(async () => (await handlers.runtime()).close());
 const streamingHandler = handlers.streamingHandler as unknown as (
   event: unknown,
@@ -21,23 +31,23 @@ describe('streaming handler (Function URL, RESPONSE_STREAM)', () => {
     ).toBe('response');
   });
 
-  it('delivers the first progress notification while generate_report is still running', async () => {
+  it('delivers the first progress notification while a slow tool is still running', async () => {
     const stream = new TestResponseStream();
     const event = lambdaEvent('function-url', {
       headers: {
         'mcp-protocol-version': '2026-07-28',
         'mcp-method': 'tools/call',
-        'mcp-name': 'generate_report',
+        'mcp-name': 'slow',
       },
       body: JSON.stringify({
         jsonrpc: '2.0',
         id: 42,
         method: 'tools/call',
         params: {
-          name: 'generate_report',
-          arguments: { sections: ['status', 'priority', 'labels'] },
+          name: 'slow',
+          arguments: { steps: 3, stepMs: STEP_MS },
           _meta: {
-            progressToken: 'report-1',
+            progressToken: 'slow-1',
             'io.modelcontextprotocol/protocolVersion': '2026-07-28',
             'io.modelcontextprotocol/clientCapabilities': {},
           },
@@ -63,11 +73,11 @@ describe('streaming handler (Function URL, RESPONSE_STREAM)', () => {
     expect(firstProgress, 'a progress notification was streamed').toBeDefined();
     expect(result, 'the result was streamed').toBeDefined();
     if (!firstProgress || !result) return;
-    // The report takes 3 steps of REPORT_STEP_MS=300: the first progress is written at least
-    // one step before the result, and long before the invocation ends.
-    expect(result.at - firstProgress.at).toBeGreaterThan(250);
-    expect(done - firstProgress.at).toBeGreaterThan(250);
-    expect(firstProgress.at - started).toBeLessThan(done - started - 250);
+    // The call takes 3 steps of STEP_MS: the first progress is written at least one step
+    // before the result, and long before the invocation ends.
+    expect(result.at - firstProgress.at).toBeGreaterThan(STEP_MS - 50);
+    expect(done - firstProgress.at).toBeGreaterThan(STEP_MS - 50);
+    expect(firstProgress.at - started).toBeLessThan(done - started - (STEP_MS - 50));
     expect(timed.indexOf(firstProgress)).toBeLessThan(timed.indexOf(result));
   });
 

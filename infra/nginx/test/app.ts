@@ -1,17 +1,26 @@
 /**
  * One instance of apps/express-sessions as its own process (as in production), on a port the OS
- * picks, read back from its JSON `listening` line. Its JSON log lines (stderr) are kept: the
- * per-request lines (`msg: "request"`, with `requestId`, `mcpMethod`, `tool`) say which
- * instance received which request.
+ * picks, read back from its JSON `listening` line, serving the pipeline fixture server in place
+ * of the example server. Its JSON log lines (stderr) are kept: the per-request lines
+ * (`msg: "request"`, with `requestId`, `mcpMethod`, `tool`) say which instance received which
+ * request.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { fixtureServerFor } from '@mcp-runway/testing/process';
 import { type Child, start, waitFor } from './processes.js';
 
 /** The built app, through this package's devDependency (turbo builds it before the tests). */
 export const APP_ENTRY = fileURLToPath(
   new URL('../node_modules/@mcp-runway/express-sessions/dist/main.js', import.meta.url),
 );
+
+/**
+ * The app's import of @mcp-runway/example-server loads the fixture server of
+ * @mcp-runway/testing instead (tools `echo`, `slow`, `whoami`, ...), so these tests never
+ * depend on the example's tools.
+ */
+const fixture = fixtureServerFor('@mcp-runway/example-server');
 
 export interface LogLine {
   msg?: string;
@@ -50,7 +59,8 @@ export async function startInstance(
 ): Promise<AppInstance> {
   if (!existsSync(APP_ENTRY))
     throw new Error(`${APP_ENTRY} is missing: build the app (pnpm turbo run build) first`);
-  const child = start(process.execPath, [APP_ENTRY], {
+  const child = start(process.execPath, [...fixture.args, APP_ENTRY], {
+    ...fixture.env,
     PORT: '0',
     METRICS_PORT: '0',
     HOST: '127.0.0.1',

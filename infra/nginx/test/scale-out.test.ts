@@ -6,10 +6,11 @@
  *
  * Who received what is read from two logs that do not depend on each other: nginx's access
  * log (which instances it tried per request, by X-Request-Id) and each instance's own JSON
- * request lines (stderr), which carry the same id. The ticket board is in memory per instance,
- * so "exactly once" is not checked through search_tickets: a call's result proves it ran, and
- * the logs prove that exactly one instance ever received it. An instance can run only what it
- * received, and nginx never re-sends a POST an instance received (proxy_next_upstream).
+ * request lines (stderr), which carry the same id. The instances serve the pipeline fixture
+ * server (see app.ts): each `echo` call sends a text of its own and gets it back, which proves
+ * it ran, and the logs prove that exactly one instance ever received it. An instance can run
+ * only what it received, and nginx never re-sends a POST an instance received
+ * (proxy_next_upstream). The `slow` tool streams one progress event per step.
  */
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -19,7 +20,8 @@ import { type Nginx, startNginx } from './nginx.js';
 import { waitFor } from './processes.js';
 import { type RedisServer, startRedis } from './redis.js';
 
-const STEP_MS = 300; // each of generate_report's 5 sections, so a report takes about 1.5 s
+const STEP_MS = 300; // each of the slow tool's 5 steps, so a slow call takes about 1.5 s
+const SLOW = { name: 'slow', arguments: { steps: 5, stepMs: STEP_MS } };
 
 let redis: RedisServer;
 let instances: AppInstance[] = [];
@@ -28,9 +30,7 @@ let nginx: Nginx;
 beforeAll(async () => {
   redis = await startRedis();
   instances = await Promise.all(
-    ['A', 'B', 'C'].map((name) =>
-      startInstance(name, { REDIS_URL: redis.url, REPORT_STEP_MS: String(STEP_MS) }),
-    ),
+    ['A', 'B', 'C'].map((name) => startInstance(name, { REDIS_URL: redis.url })),
   );
   nginx = await startNginx(instances.map((instance) => instance.address));
 }, 30_000);
@@ -79,8 +79,9 @@ describe('a 2026-07-28 client through nginx', () => {
     const modern = await connectThrough(nginx.url, 'modern', { modern: true });
     expect(modern.client.getProtocolEra()).toBe('modern');
     for (let i = 0; i < 9; i++) {
-      const result = await modern.client.callTool({ name: 'search_tickets', arguments: {} });
-      expect(result.isError).not.toBe(true);
+      const text = `modern call ${i}`;
+      const result = await modern.client.callTool({ name: 'echo', arguments: { text } });
+      expect(result.structuredContent).toEqual({ text });
     }
     const lines = await Promise.all(modern.exchanges.map((e) => nginxLine(e.requestId)));
     expect(lines.every((line) => !line.session && line.status === 200)).toBe(true);
@@ -97,17 +98,18 @@ describe('a 2025 session through nginx, losing instances', () => {
   let legacy: TappedClient;
   let sessionId: string | undefined;
   let holder: AppInstance;
-  const created: { title: string; requestId: string }[] = [];
+  const calls: { text: string; requestId: string }[] = [];
 
-  async function createTicket(title: string): Promise<void> {
+  /** An echo of a text of its own: the text coming back proves this very call ran. */
+  async function echo(text: string): Promise<void> {
     const result = (await legacy.client.callTool({
-      name: 'create_ticket',
-      arguments: { title },
+      name: 'echo',
+      arguments: { text },
     })) as CallToolResult;
     expect(result.isError).not.toBe(true);
-    expect(result.structuredContent).toMatchObject({ title });
+    expect(result.structuredContent).toEqual({ text });
     const exchange = legacy.exchanges.findLast((e) => e.rpcMethod === 'tools/call');
-    created.push({ title, requestId: exchange?.requestId ?? '' });
+    calls.push({ text, requestId: exchange?.requestId ?? '' });
   }
   const initializes = () => legacy.exchanges.filter((e) => e.rpcMethod === 'initialize');
 
@@ -116,8 +118,8 @@ describe('a 2025 session through nginx, losing instances', () => {
     sessionId = legacy.transport.sessionId;
     expect(legacy.client.getProtocolEra()).toBe('legacy');
     expect(sessionId).toBeTruthy();
-    await createTicket('Made before the crash, one');
-    await createTicket('Made before the crash, two');
+    await echo('sent before the crash, one');
+    await echo('sent before the crash, two');
 
     const posts = legacy.exchanges.filter((e) => e.httpMethod === 'POST');
     const lines = await Promise.all(posts.map((e) => nginxLine(e.requestId)));
@@ -132,18 +134,18 @@ describe('a 2025 session through nginx, losing instances', () => {
 
   it('carries on when that instance is killed, without initializing again, each call run once', async () => {
     // Its log lines for the calls so far are out (pino writes asynchronously) before it dies.
-    for (const { requestId } of created)
+    for (const { requestId } of calls)
       await waitFor(`${holder.name} to log ${requestId}`, () =>
-        holder.requestsWithId(requestId).some((line) => line.tool === 'create_ticket'),
+        holder.requestsWithId(requestId).some((line) => line.tool === 'echo'),
       );
     await holder.child.stop('SIGKILL');
 
-    await createTicket('Made after the crash, one');
-    await createTicket('Made after the crash, two');
+    await echo('sent after the crash, one');
+    await echo('sent after the crash, two');
     expect(legacy.transport.sessionId).toBe(sessionId);
     expect(initializes()).toHaveLength(1);
 
-    for (const [index, { requestId }] of created.entries()) {
+    for (const [index, { requestId }] of calls.entries()) {
       const line = await nginxLine(requestId);
       // Before the crash: the holder. After: another instance; nginx may first have tried the
       // dead one, which refused the connection ("502, 200", connect time "-"): never sent there.
@@ -156,27 +158,33 @@ describe('a 2025 session through nginx, losing instances', () => {
       await waitFor(`an instance to log ${requestId}`, () => receivers(requestId).length > 0);
       expect(receivers(requestId)).toEqual([instanceAt(answeredBy(line.upstream)).name]);
     }
-    const toolRuns = instances.flatMap((i) => i.logs()).filter((l) => l.tool === 'create_ticket');
-    expect(toolRuns.filter((l) => l.msg === 'request')).toHaveLength(created.length);
+    // The session's echoes reached the instances exactly once each, and no others ran.
+    const echoes = instances
+      .flatMap((i) => i.logs())
+      .filter(
+        (l) => l.msg === 'request' && l.tool === 'echo' && l.requestId?.startsWith('legacy-'),
+      );
+    expect(echoes.map((l) => l.requestId).sort()).toEqual(calls.map((c) => c.requestId).sort());
 
-    const after = await nginxLine(created[3]?.requestId ?? '');
+    const after = await nginxLine(calls[3]?.requestId ?? '');
     holder = instanceAt(answeredBy(after.upstream));
   }, 15_000);
 
   it('resumes a stream cut mid-call with the missed progress events, each exactly once', async () => {
     // The client's connection drops right after the first progress event, and it stays away
-    // for at least three report steps (the SDK waits for the server's SSE retry hint, and the
-    // tap holds its GET until then): the instance keeps running the call, storing its events.
+    // for at least three steps of the slow call (the SDK waits for the server's SSE retry hint,
+    // and the tap holds its GET until then): the instance keeps running the call, storing its
+    // events.
     legacy.cutAfter = (event) => progressOf(event) === 1;
     legacy.holdResumeMs = 3 * STEP_MS;
     const progress: number[] = [];
     const firstEvent = legacy.events.length;
-    const result = (await legacy.client.callTool(
-      { name: 'generate_report', arguments: {} },
-      { onprogress: (p) => progress.push(p.progress), timeout: 15_000 },
-    )) as CallToolResult;
+    const result = (await legacy.client.callTool(SLOW, {
+      onprogress: (p) => progress.push(p.progress),
+      timeout: 15_000,
+    })) as CallToolResult;
     legacy.holdResumeMs = 0;
-    expect((result.structuredContent as { sections: unknown[] }).sections).toHaveLength(5);
+    expect(result.content).toEqual([{ type: 'text', text: 'done after 5 steps' }]);
     expect(progress).toEqual([1, 2, 3, 4, 5]);
 
     const post = legacy.exchanges.findLast((e) => e.rpcMethod === 'tools/call');
@@ -207,10 +215,7 @@ describe('a 2025 session through nginx, losing instances', () => {
     // Limit by design (packages/sessions README): the call dies with its instance. The client
     // resumes on the last instance, gets no answer, and times out; no one runs it again.
     const firstEvent = legacy.events.length;
-    const call = legacy.client.callTool(
-      { name: 'generate_report', arguments: {} },
-      { onprogress: () => {}, timeout: 3_000 },
-    );
+    const call = legacy.client.callTool(SLOW, { onprogress: () => {}, timeout: 3_000 });
     const outcome = call.then(
       () => 'answered',
       (error: Error) => error.message,
@@ -225,13 +230,13 @@ describe('a 2025 session through nginx, losing instances', () => {
 
     expect((await nginxLine(post?.requestId ?? '')).upstream).toBe(dying.address);
     const survivor = instances.find((i) => !i.child.gone()) as AppInstance;
-    expect(survivor.logs().filter((line) => line.tool === 'generate_report')).toEqual([]);
+    expect(survivor.logs().filter((line) => line.tool === 'slow')).toEqual([]);
     const ids = legacy.events.map((event) => event.id).filter(Boolean);
     expect(new Set(ids).size).toBe(ids.length);
 
     // Same session, on the last instance standing.
     const tools = await legacy.client.listTools();
-    expect(tools.tools.map((tool) => tool.name)).toContain('generate_report');
+    expect(tools.tools.map((tool) => tool.name)).toContain('slow');
     expect(legacy.transport.sessionId).toBe(sessionId);
     expect(initializes()).toHaveLength(1);
     const last = legacy.exchanges.findLast((e) => e.rpcMethod === 'tools/list');

@@ -39,6 +39,18 @@ export interface SpawnOptions {
 
 const FIXTURE_HOOK = new URL('./fixture-server/register.js', import.meta.url);
 
+/**
+ * The node arguments and environment that make a child process serve the fixture server in
+ * place of `specifier` (the package the app imports its server from), for callers that spawn
+ * the process themselves: `spawn(node, [...fixture.args, entry], { env: { ...fixture.env } })`.
+ */
+export function fixtureServerFor(specifier: string): {
+  args: string[];
+  env: Record<string, string>;
+} {
+  return { args: ['--import', FIXTURE_HOOK.href], env: { MCP_RUNWAY_FIXTURE_FOR: specifier } };
+}
+
 const listening = (line: LogLine): number | undefined =>
   line.msg === 'listening' ? (line.address as { port?: number } | undefined)?.port : undefined;
 
@@ -54,11 +66,11 @@ export async function spawnServer(
   entry: string,
   options: SpawnOptions = {},
 ): Promise<SpawnedServer> {
-  const hook = options.fixtureServerFor ? ['--import', FIXTURE_HOOK.href] : [];
-  const child = spawn(process.execPath, [...hook, entry], {
+  const fixture = options.fixtureServerFor ? fixtureServerFor(options.fixtureServerFor) : undefined;
+  const child = spawn(process.execPath, [...(fixture?.args ?? []), entry], {
     env: {
       ...process.env,
-      ...(options.fixtureServerFor && { MCP_RUNWAY_FIXTURE_FOR: options.fixtureServerFor }),
+      ...fixture?.env,
       PORT: '0',
       METRICS_PORT: '0',
       LOG_FORMAT: 'json',

@@ -11,10 +11,11 @@ export type SpawnedApp = SpawnedServer;
 
 /**
  * Runs the built app as its own process (as in production, and as the nginx test does) and
- * waits for its JSON "listening" line with `address.port`.
+ * waits for its JSON "listening" line with `address.port`. The process serves the pipeline
+ * fixture server: main.ts's import of @mcp-runway/example-server resolves to it.
  */
 export function spawnApp(env: Record<string, string> = {}): Promise<SpawnedApp> {
-  return spawnServer(entry, { env });
+  return spawnServer(entry, { env, fixtureServerFor: '@mcp-runway/example-server' });
 }
 
 /** Runs the built app until it exits on its own (a refused configuration): its code and stderr. */

@@ -7,7 +7,7 @@ import type { ServerModule } from '@mcp-runway/example-server';
 import type { Drain } from '@mcp-runway/http';
 import { trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
-import { type McpMetrics, serveMetrics } from '@mcp-runway/metrics';
+import { serveMetrics } from '@mcp-runway/metrics';
 import type { Security } from '@mcp-runway/pipeline';
 import { closeRedis, connectRedis } from '@mcp-runway/redis';
 import { fixtureServerModule } from '@mcp-runway/testing/fixture-server';
@@ -20,7 +20,6 @@ export interface RunningApp {
   drain: Drain;
   config: Config;
   security: Security;
-  metrics: McpMetrics;
   /** The private metrics listener's URL (`/metrics`). */
   metricsUrl: string;
   /** Every log line the app wrote, as text (JSON lines). */
@@ -91,7 +90,6 @@ export async function startApp(
     drain: app.drain,
     config,
     security: app.security,
-    metrics: app.metrics,
     metricsUrl: metricsServer.url,
     logs: () => lines.join(''),
     async close() {

@@ -68,7 +68,6 @@ export const testEnv = {
   LOG_LEVEL: 'silent',
   ALLOWED_HOSTS: `${API_GATEWAY_HOST},${FUNCTION_URL_HOST}`,
   ALLOW_UNAUTHENTICATED: 'true',
-  REPORT_STEP_MS: '300',
   // The EMF metric lines go to stdout; src/emf.test.ts turns them on with a collector.
   EMF_ENABLED: 'false',
 } as const;

@@ -93,7 +93,7 @@ export const fixtureChecks: readonly FixtureCheck[] = [
     async run({ client }) {
       const controller = new AbortController();
       const call = client.callTool(
-        { name: 'slow', arguments: { steps: 50, stepMs: 50 } },
+        { name: 'slow', arguments: { steps: 20, stepMs: 50 } },
         { signal: controller.signal, onprogress: () => controller.abort('the user clicked stop') },
       );
       await assert.rejects(call);
