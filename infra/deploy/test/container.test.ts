@@ -180,8 +180,9 @@ describe('the production stage, replayed outside a container', () => {
       await client.connect(
         new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)),
       );
-      const result = await client.callTool({ name: 'search_tickets', arguments: {} });
-      expect(result.isError).not.toBe(true);
+      // Whatever the server's tools are (a project may have replaced them), it serves them.
+      const { tools } = await client.listTools();
+      expect(tools.length).toBeGreaterThan(0);
       await client.close();
 
       child.kill('SIGTERM');
