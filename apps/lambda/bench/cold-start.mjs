@@ -30,10 +30,9 @@ const event = JSON.parse(readFileSync(resolve(root, 'src/fixtures/api-gateway-v2
 const body = JSON.stringify({
   jsonrpc: '2.0',
   id: 1,
-  method: 'tools/call',
+  // tools/list: a full round trip through the server whatever its tools are.
+  method: 'tools/list',
   params: {
-    name: 'search_tickets',
-    arguments: { text: 'proxy' },
     _meta: {
       'io.modelcontextprotocol/protocolVersion': '2026-07-28',
       'io.modelcontextprotocol/clientCapabilities': {},
@@ -46,8 +45,7 @@ event.headers = {
   host,
   'content-length': String(Buffer.byteLength(body)),
   'mcp-protocol-version': '2026-07-28',
-  'mcp-method': 'tools/call',
-  'mcp-name': 'search_tickets',
+  'mcp-method': 'tools/list',
 };
 
 const child = `
