@@ -2,8 +2,9 @@
  * Memory per idle session, and memory after churn, for the session registry (`pnpm bench`).
  *
  * Sessions are made in-process: `registry.handle()` with node:http request and response
- * objects (no sockets), each an `initialize` of the example server. Each phase runs in its own
- * process with --expose-gc, sampling RSS and heap after a full GC:
+ * objects (no sockets), each an `initialize` of the pipeline fixture server (five tools, from
+ * @mcp-runway/testing, so the numbers do not move when the example's tools are replaced). Each
+ * phase runs in its own process with --expose-gc, sampling RSS and heap after a full GC:
  *   live     10k idle sessions, each holding its McpServer and transport (dormancy off)
  *   dormant  10k idle sessions gone dormant (record only; rebuilt on their next request)
  *   churn    SESSION_MAX = 10k live sessions in a rolling window on a fake clock; steady
@@ -51,10 +52,10 @@ function sample() {
 
 async function registryWith(options) {
   const { SessionRegistry } = await import('../dist/index.js');
-  const { createServerFactory } = await import('@mcp-runway/example-server');
+  const { fixtureServerModule } = await import('@mcp-runway/testing/fixture-server');
   const clock = { now: 1_000_000 };
   const registry = new SessionRegistry({
-    factory: createServerFactory(),
+    factory: fixtureServerModule.createServerFactory(),
     now: () => clock.now,
     sweepIntervalMs: 3_600_000,
     ...options,
@@ -166,7 +167,7 @@ if (phase) {
     runPhase('live').then(async (live) => [live, await runPhase('dormant')]),
   ]).then(([churn, [live, dormant]]) => [churn, live, dormant]);
   const f = (n, digits = 1) => n.toFixed(digits);
-  console.log(`idle sessions (${SESSIONS.toLocaleString('en')} initialize-only, example server):`);
+  console.log(`idle sessions (${SESSIONS.toLocaleString('en')} initialize-only, fixture server):`);
   console.log(
     `  live     ${f(live.rssPerSessionKB)} KB RSS, ${f(live.heapPerSessionKB)} KB heap per session ` +
       `(${live.live} live; ${f(live.msPerInitialize, 2)} ms per initialize)`,

@@ -65,14 +65,14 @@ describe('dormant sessions', () => {
         jsonrpc: '2.0',
         id: 5,
         method: 'tools/call',
-        params: { name: 'search_tickets', arguments: {} },
+        params: { name: 'echo', arguments: { text: 'awake' } },
       },
       { 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' },
     );
     expect(call.status).toBe(200);
     expect(call.headers.get('mcp-session-id')).toBe(id);
     const [result] = await messagesOf(call);
-    expect(result).toMatchObject({ id: 5, result: { structuredContent: { total: 6 } } });
+    expect(result).toMatchObject({ id: 5, result: { structuredContent: { text: 'awake' } } });
 
     expect(instance.registry.stats).toMatchObject({ created: 1, woken: 1, live: 1 });
     // The rebuilt server knows the client as the first initialize described it.
@@ -88,8 +88,9 @@ describe('dormant sessions', () => {
     });
     await client.listTools();
     await sleepDormant();
-    const result = await client.callTool({ name: 'search_tickets', arguments: { limit: 1 } });
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'still here' } });
     expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ text: 'still here' });
     expect(instance.registry.stats).toMatchObject({ created: 1, dormant: 1, woken: 1 });
     expect(requests.filter((request) => request === 'POST initialize')).toHaveLength(1);
     await client.close();
@@ -137,25 +138,25 @@ describe('dormant sessions', () => {
   it('does not go dormant while a tool is still running after its client left', async () => {
     await start();
     const id = await initializeRaw(instance.url);
-    const report = await post(
+    const running = await post(
       instance.url,
       {
         jsonrpc: '2.0',
         id: 6,
         method: 'tools/call',
-        params: { name: 'generate_report', arguments: { sections: ['status', 'priority'] } },
+        params: { name: 'slow', arguments: { steps: 2, stepMs: 150 } },
       },
       { 'mcp-session-id': id },
     );
-    // The client goes away before the report is written (2 sections, 150 ms each)...
-    await report.body?.cancel();
+    // The client goes away before the tool is done (2 steps, 150 ms each)...
+    await running.body?.cancel();
     await waitFor('the exchange to close', () => instance.registry.stats.inUse === 1);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    // ...but the server is still writing it: the session stays live.
+    // ...but the server is still running it: the session stays live.
     clock.now += 5_000;
     instance.registry.sweep();
     expect(instance.registry.stats.live).toBe(1);
-    await waitFor('the report to finish and the session to go dormant', () => {
+    await waitFor('the tool to finish and the session to go dormant', () => {
       clock.now += 1_000;
       instance.registry.sweep();
       return instance.registry.stats.live === 0;

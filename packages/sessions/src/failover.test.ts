@@ -3,10 +3,12 @@
  * (REDIS_URL, default 127.0.0.1:6379, which must be up), and one SDK client that a switchable
  * fetch moves from A to B, as a load balancer would when A goes away.
  */
-import { createInMemoryTicketStore } from '@mcp-runway/example-server';
-import { serverChecks } from '@mcp-runway/example-server/testing';
+import { fixtureChecks, fixtureToolNames, textOf } from '@mcp-runway/testing/fixture-server';
+import type { Client } from '@modelcontextprotocol/client';
+import type { McpServer } from '@modelcontextprotocol/server';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { RedisEventStores } from './events/redis.js';
 import { RedisSessionStore } from './store/redis.js';
 import { connectClient, type SseEvent } from './test/client.js';
@@ -32,14 +34,42 @@ afterAll(async () => {
   await redis?.quit();
 });
 
+/**
+ * The pair's shared state, as a database would be: named counts that the `tally` tool adds to
+ * (`add: 0` reads one). Both instances' servers register the tool and close over the one Map,
+ * so a write on A is seen from B, and a call run twice would count twice.
+ */
+let tallies: Map<string, number>;
+const tallyInput = z.object({ name: z.string(), add: z.number().int().min(0).default(1) });
+
+function registerTally(server: McpServer): void {
+  server.registerTool(
+    'tally',
+    { description: 'Adds to a named count kept outside the server.', inputSchema: tallyInput },
+    async ({ name, add }) => {
+      const total = (tallies.get(name) ?? 0) + add;
+      tallies.set(name, total);
+      return { content: [{ type: 'text', text: String(total) }], structuredContent: { total } };
+    },
+  );
+}
+
+async function tally(client: Client, name: string, add?: number): Promise<number> {
+  const result = await client.callTool({ name: 'tally', arguments: { name, add } });
+  expect(result.isError, textOf(result)).toBeFalsy();
+  return (result.structuredContent as { total: number }).total;
+}
+
+const pairToolNames = [...fixtureToolNames, 'tally'].sort();
+
 async function startPair(overrides: InstanceOptions = {}): Promise<void> {
-  const ticketStore = createInMemoryTicketStore();
+  tallies = new Map();
   const shared = (): InstanceOptions => ({
     ...overrides,
     store: new RedisSessionStore({ redis, keyPrefix: `${prefix}:sessions` }),
     eventStores: new RedisEventStores({ redis, keyPrefix: `${prefix}:events` }),
     retryIntervalMs: 100,
-    ticketStore,
+    decorate: registerTally,
   });
   a = await startInstance(shared());
   b = await startInstance(shared());
@@ -56,7 +86,7 @@ describe('resuming a dropped stream on another instance', () => {
     await startPair();
     const { client, target, events, requests } = await connectClient(a.url, 'alice');
     const call = client.callTool(
-      { name: 'generate_report', arguments: { sections: ['status', 'priority', 'labels'] } },
+      { name: 'slow', arguments: { steps: 3, stepMs: 150 } },
       { onprogress: () => {}, timeout: 15_000 },
     );
     await waitFor('the first progress event', () =>
@@ -67,7 +97,7 @@ describe('resuming a dropped stream on another instance', () => {
     await a.kill();
 
     const result = await call;
-    expect((result.structuredContent as { sections: unknown[] }).sections).toHaveLength(3);
+    expect(textOf(result)).toBe('done after 3 steps');
     const messages = parsed(events);
     const progress = messages
       .filter((message) => message.method === 'notifications/progress')
@@ -91,12 +121,17 @@ describe('failover', () => {
     await startPair();
     const { client, target, requests, transport } = await connectClient(a.url, 'alice');
     const sessionId = transport.sessionId;
-    await client.callTool({ name: 'create_ticket', arguments: { title: 'Made on A' } });
+    expect(await tally(client, 'made on A')).toBe(1);
 
     target.url = b.url;
     await a.kill();
 
-    for (const check of serverChecks) await check.run({ client, expectedCaller: 'alice' });
+    // The fixture's checks, on B; its tool list is checked here, as it includes `tally`.
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(pairToolNames);
+    for (const check of fixtureChecks.filter((check) => check.name !== 'lists the fixture tools'))
+      await check.run({ client, expectedCaller: 'alice' });
+    expect(await tally(client, 'made on A', 0)).toBe(1);
     expect(transport.sessionId).toBe(sessionId);
     expect(requests.filter((request) => request === 'POST initialize')).toHaveLength(1);
     expect(a.registry.stats.created).toBe(1);
@@ -109,12 +144,11 @@ describe('failover', () => {
     const { client, target } = await connectClient(a.url, 'alice');
     target.url = b.url;
     await a.kill();
-    const before = (await client.callTool({ name: 'search_tickets', arguments: { text: 'Once' } }))
-      .structuredContent as { total: number };
-    await client.callTool({ name: 'create_ticket', arguments: { title: 'Once only' } });
-    const after = (await client.callTool({ name: 'search_tickets', arguments: { text: 'Once' } }))
-      .structuredContent as { total: number };
-    expect(after.total).toBe(before.total + 1);
+    const before = await tally(client, 'once', 0);
+    await tally(client, 'once');
+    const after = await tally(client, 'once', 0);
+    expect(after).toBe(before + 1);
+    expect(tallies.get('once')).toBe(1);
     await client.close();
   }, 20_000);
 
@@ -147,7 +181,7 @@ describe('failover', () => {
     await waitFor('A to close its server', () =>
       a.servers.every((server) => !server.isConnected()),
     );
-    expect((await client.listTools()).tools).toHaveLength(5);
+    expect((await client.listTools()).tools).toHaveLength(pairToolNames.length);
     expect(b.registry.stats).toMatchObject({ adopted: 1, active: 1, gone: 0 });
     await client.close();
   });

@@ -2,6 +2,7 @@
  * Idle eviction, absolute lifetime, SESSION_MAX and drain, on a fake clock with manual sweeps
  * (the registry's own timer is set too far out to fire), over a real loopback server.
  */
+import { fixtureToolNames } from '@mcp-runway/testing/fixture-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryEventStores } from './events/memory.js';
 import { MemorySessionStore } from './store/memory.js';
@@ -66,7 +67,7 @@ describe('idle eviction', () => {
     await waitFor('the GET stream', () => instance.registry.stats.inUse === 1);
     clock.now += 5_000;
     instance.registry.sweep();
-    expect((await client.listTools()).tools).toHaveLength(5);
+    expect((await client.listTools()).tools).toHaveLength(fixtureToolNames.length);
     expect(instance.registry.stats.evicted).toBe(0);
 
     await client.close();

@@ -6,7 +6,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toErrorResponse } from '@mcp-runway/errors';
-import { createServerFactory } from '@mcp-runway/example-server';
+import { fixtureServerModule } from '@mcp-runway/testing/fixture-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionRegistry } from './registry.js';
 import { initializeRaw, MCP_HEADERS, messagesOf, post } from './test/raw.js';
@@ -16,7 +16,10 @@ let registry: SessionRegistry;
 let url: string;
 
 beforeAll(async () => {
-  registry = new SessionRegistry({ factory: createServerFactory(), maxBodyBytes: 2_048 });
+  registry = new SessionRegistry({
+    factory: fixtureServerModule.createServerFactory(),
+    maxBodyBytes: 2_048,
+  });
   server = createServer((req, res) => {
     registry.handle(req, res, undefined).catch((error: unknown) => {
       const { httpStatus, headers, body } = toErrorResponse(error);

@@ -7,7 +7,7 @@ import type { SessionStore } from './store/types.js';
 
 /** Every option but the factory may be `undefined` (its default), so config can pass through. */
 export interface SessionRegistryOptions {
-  /** Builds the McpServer of one session (`createServerFactory()` of the example server). */
+  /** Builds the McpServer of one session (`serverModule.createServerFactory()` of the app's server). */
   factory: () => McpServer;
   /** Sessions this instance holds (live or dormant); initialize gets 503 beyond. @default 10_000 */
   maxSessions?: number | undefined;

@@ -2,7 +2,7 @@
  * The registry behind a real loopback server, driven by the official SDK client (2025
  * negotiation) and by raw HTTP where the client cannot say what we need to send.
  */
-import { serverChecks } from '@mcp-runway/example-server/testing';
+import { fixtureChecks, fixtureToolNames } from '@mcp-runway/testing/fixture-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type TestClient } from './test/client.js';
 import { type Instance, PRINCIPAL_HEADER, startInstance } from './test/instance.js';
@@ -26,7 +26,7 @@ describe('a session through the registry, with the SDK client', () => {
     expect(session.transport.sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
-  for (const check of serverChecks)
+  for (const check of fixtureChecks)
     it(check.name, () => check.run({ client: session.client, expectedCaller: 'alice' }));
 });
 
@@ -119,7 +119,7 @@ describe('principal binding', () => {
     expect(instance.registry.stats.ownerMismatch).toBe(mismatches + 3);
 
     const { tools } = await owner.client.listTools();
-    expect(tools.length).toBe(5);
+    expect(tools.length).toBe(fixtureToolNames.length);
     await owner.client.close();
   });
 });

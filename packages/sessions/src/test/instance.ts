@@ -1,12 +1,14 @@
 /**
  * A registry behind a real loopback node:http server, as an app would mount it: the body
  * parsed first, the principal from auth (here a test header), RunwayErrors rendered with
- * `toErrorResponse`. Two of these sharing Redis are "instance A" and "instance B".
+ * `toErrorResponse`. Two of these sharing Redis are "instance A" and "instance B". Sessions
+ * serve the pipeline fixture server (echo, slow, fixture_write, fail, whoami), not the
+ * example, so replacing the example's tools leaves these tests alone.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toErrorResponse } from '@mcp-runway/errors';
-import { createServerFactory, type TicketStore } from '@mcp-runway/example-server';
+import { FIXTURE_WRITE_SCOPE, fixtureServerModule } from '@mcp-runway/testing/fixture-server';
 import type { AuthInfo, McpServer } from '@modelcontextprotocol/server';
 import type { SessionRegistryOptions } from '../options.js';
 import { SessionRegistry } from '../registry.js';
@@ -37,22 +39,22 @@ function authInfoOf(principal: string | undefined): AuthInfo | undefined {
   return {
     token: 'test',
     clientId: principal,
-    scopes: ['tickets:write'],
+    scopes: [FIXTURE_WRITE_SCOPE],
     extra: { sub: principal },
   };
 }
 
 export interface InstanceOptions extends Partial<SessionRegistryOptions> {
-  /** Shared by instances, as a database would be. */
-  ticketStore?: TicketStore;
+  /**
+   * Registers a test's own tools on every server, before the fixture's: a test that needs
+   * state shared by instances (as a database would be) keeps it in this closure.
+   */
+  decorate?: (server: McpServer) => void;
 }
 
 export async function startInstance(options: InstanceOptions = {}): Promise<Instance> {
-  const { ticketStore, ...registryOptions } = options;
-  const build = createServerFactory({
-    reportStepMs: 150,
-    ...(ticketStore && { store: ticketStore }),
-  });
+  const { decorate, ...registryOptions } = options;
+  const build = fixtureServerModule.createServerFactory(decorate && { decorate });
   const servers: McpServer[] = [];
   const registry = new SessionRegistry({
     factory: () => {
