@@ -1,16 +1,12 @@
-// apps/hono-http composed as main.ts composes it (its createApp pipeline with the default
+// apps/hono-http composed as main.ts composes it (createApp: the pipeline with the default
 // security: no auth, in-memory rate limits; metrics with tool instrumentation; JSON logs at
-// info level to stderr), serving the echo tool instead of the ticket board.
+// info level to stderr), serving the echo tool as its server module.
 import { serve } from '@hono/node-server';
 import { loadConfig } from '@mcp-runway/config';
-import { createDrain, pooledServerFactory } from '@mcp-runway/http';
 import { trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
-import { createMetrics, instrumentServer } from '@mcp-runway/metrics';
-import { createMcpHandler } from '@modelcontextprotocol/server';
 import { createApp } from '../../dist/app.js';
 import { configSchema } from '../../dist/config.js';
-import { createSecurity } from '../../dist/security.js';
 import { announce, createEchoServer } from '../echo-server.mjs';
 
 const config = loadConfig(configSchema, {
@@ -20,14 +16,15 @@ const config = loadConfig(configSchema, {
   RATE_LIMIT_POINTS: '100000000',
 });
 const logger = createLogger({ name: 'bench', level: config.LOG_LEVEL, format: 'json' });
-const metrics = createMetrics({ tools: ['echo'] });
-const mcp = createMcpHandler(
-  pooledServerFactory(() =>
-    createEchoServer((server) => instrumentServer(server, metrics, { logger })),
-  ),
-);
-const drain = createDrain();
-const security = await createSecurity(config, logger);
-const app = createApp({ config, logger, mcp, drain, security, metrics });
+const echoServer = {
+  info: { name: 'bench-echo', version: '1.0.0' },
+  toolNames: ['echo'],
+  toolPolicies: { echo: { scopes: [], cost: 1 } },
+  createServerFactory:
+    ({ decorate } = {}) =>
+    () =>
+      createEchoServer(decorate),
+};
+const { app, drain } = await createApp({ config, logger, server: echoServer });
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => announce(server));
 trackInFlight(server, drain);
