@@ -5,14 +5,14 @@
  * tools with yours, and this file runs your package's checks instead.
  */
 import { serverModule } from '@mcp-runway/example-server';
-import { serverChecks } from '@mcp-runway/example-server/testing';
+import { checkSettings, serverChecks } from '@mcp-runway/example-server/testing';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './test/start.js';
 
 let app: RunningApp;
 beforeAll(async () => {
-  app = await startApp({}, { server: serverModule });
+  app = await startApp({ ...checkSettings }, { server: serverModule });
 });
 afterAll(() => app.close());
 

@@ -4,7 +4,7 @@
  * caller), and once, the checks of the server this app ships with.
  */
 import { serverModule } from '@mcp-runway/example-server';
-import { serverChecks } from '@mcp-runway/example-server/testing';
+import { checkSettings, serverChecks } from '@mcp-runway/example-server/testing';
 import { fixtureChecks } from '@mcp-runway/testing/fixture-server';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,10 @@ import { type RunningApp, startApp } from './test/start.js';
 let app: RunningApp;
 let example: RunningApp;
 beforeAll(async () => {
-  [app, example] = await Promise.all([startApp(), startApp({}, { server: serverModule })]);
+  [app, example] = await Promise.all([
+    startApp(),
+    startApp({ ...checkSettings }, { server: serverModule }),
+  ]);
 });
 afterAll(() => Promise.all([app?.close(), example?.close()]));
 

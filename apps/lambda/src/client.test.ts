@@ -5,7 +5,7 @@
  */
 import { formatApiKeyEntry, hashApiKey, mintApiKey } from '@mcp-runway/auth';
 import { serverModule } from '@mcp-runway/example-server';
-import { serverChecks } from '@mcp-runway/example-server/testing';
+import { checkSettings, serverChecks } from '@mcp-runway/example-server/testing';
 import {
   FIXTURE_WRITE_SCOPE,
   fixtureChecks,
@@ -20,7 +20,7 @@ import { bufferedFetch, streamingFetch } from './test/fetch.js';
 
 // The server the function mounts is swappable: the pipeline is checked with the fixture
 // server, and the server the function ships with runs its own checks here, its only use in
-// this app's tests (REPORT_STEP_MS is its setting: short report sections).
+// this app's tests, with the settings its checks ask for.
 const servers = [
   {
     label: 'the fixture server',
@@ -31,7 +31,7 @@ const servers = [
   {
     label: 'its own server',
     handlers: createHandlers(() =>
-      createLambdaRuntime({ ...testEnv, REPORT_STEP_MS: '50' }, { server: serverModule }),
+      createLambdaRuntime({ ...testEnv, ...checkSettings }, { server: serverModule }),
     ),
     checks: serverChecks,
     caller: 'local',

@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { serverChecks } from '@mcp-runway/example-server/testing';
+import { checkSettings, serverChecks } from '@mcp-runway/example-server/testing';
 import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ const env = {
   ...getDefaultEnvironment(),
   LOG_FORMAT: 'json',
   LOG_LEVEL: 'info',
-  REPORT_STEP_MS: '40',
+  ...checkSettings,
 };
 
 const eras = [

@@ -80,6 +80,7 @@ describe('create-mcp-runway (the built CLI)', () => {
       ['Project folder', 'asked\r'],
       ['Package scope', '\r'], // keep the suggested @asked
       ['Which apps?', ' \r'], // un-tick stdio, keep Hono HTTP
+      ['Which MCP server', `${DOWN}\r`], // tickets -> minimal
       ['Authentication', `${DOWN}\r`], // API keys -> OAuth 2.1
       ['Shared state', `${DOWN}\r`], // Redis
       ['Deployment files', `${DOWN} \r`], // add Kubernetes to Docker
@@ -90,6 +91,7 @@ describe('create-mcp-runway (the built CLI)', () => {
     const dir = join(work, 'asked');
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     expect(readme).toContain('Auth: `oauth`. State: Redis');
+    expect(existsSync(join(dir, 'packages/example-server/src/tools/hello.ts'))).toBe(true);
     expect(topFolders(listFiles(dir))).toEqual(
       expect.arrayContaining(['apps/hono-http', 'infra/docker', 'infra/k8s']),
     );
@@ -100,7 +102,7 @@ describe('create-mcp-runway (the built CLI)', () => {
     );
   });
 
-  it('scaffolds the session app with Kubernetes under the scope it is given', async () => {
+  it('scaffolds the session app alone (no other app comes along) under the scope it is given', async () => {
     const result = await runCli(
       [
         'sessions',
@@ -109,7 +111,7 @@ describe('create-mcp-runway (the built CLI)', () => {
         '--apps',
         'express-sessions',
         '--infra',
-        'k8s',
+        'none',
         '--state',
         'redis',
         '--no-install',
@@ -117,18 +119,17 @@ describe('create-mcp-runway (the built CLI)', () => {
       ],
       work,
     );
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Added apps/hono-http');
+    expect(result.code, result.stderr).toBe(0);
     const files = listFiles(join(work, 'sessions'));
     expect(topFolders(files)).toEqual(
       expect.arrayContaining([
         'apps/express-sessions',
-        'apps/hono-http',
-        'infra/k8s',
         'infra/nginx',
+        'packages/pipeline',
         'packages/sessions',
       ]),
     );
+    expect(topFolders(files)).not.toContain('apps/hono-http');
     expect(topFolders(files)).not.toContain('infra/docker');
     expect(topFolders(files)).not.toContain('apps/stdio');
     expect(files).not.toContain('.dockerignore');
@@ -168,7 +169,7 @@ describe('create-mcp-runway (the built CLI)', () => {
       work,
     );
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Docker and Kubernetes need an HTTP app');
+    expect(result.stderr).toContain('Docker and Kubernetes deploy the hono-http app');
     expect(existsSync(join(work, 'nope'))).toBe(false);
 
     const unknown = await runCli(['nope', '--auth', 'basic'], work);

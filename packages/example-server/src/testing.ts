@@ -43,6 +43,12 @@ async function newTicket(client: Client, title: string): Promise<string> {
   return (created.structuredContent as { id: string }).id;
 }
 
+/**
+ * Settings (environment variables) an app's test gives the server before running the checks:
+ * here, short report sections so the long-running tool's checks finish quickly.
+ */
+export const checkSettings: Readonly<Record<string, string>> = { REPORT_STEP_MS: '20' };
+
 export const serverChecks: readonly ServerCheck[] = [
   {
     name: 'lists every tool the server declares, with annotations and output schema',

@@ -20,6 +20,9 @@ export interface ServerCheck {
   run(context: CheckContext): Promise<void>;
 }
 
+/** Settings (environment variables) an app's test gives the server before running the checks. */
+export const checkSettings: Readonly<Record<string, string>> = {};
+
 export const serverChecks: readonly ServerCheck[] = [
   {
     name: 'lists every tool the server declares',
