@@ -31,7 +31,7 @@ export const SERVER_PACKAGE_DIR = 'packages/example-server';
  */
 export const minimalExample = {
   templateDir: '_examples/minimal',
-  keeps: ['src/module.ts', 'src/caller.ts', 'src/tools/cached-json-schema.ts'],
+  keeps: ['src/module.ts', 'src/check.ts', 'src/caller.ts', 'src/tools/cached-json-schema.ts'],
 } as const;
 
 export interface AppPart {

@@ -216,6 +216,7 @@ describe('--example minimal', () => {
       'packages/example-server/README.md',
       'packages/example-server/package.json',
       'packages/example-server/src/caller.ts',
+      'packages/example-server/src/check.ts',
       'packages/example-server/src/deps.ts',
       'packages/example-server/src/index.ts',
       'packages/example-server/src/module.ts',

@@ -5,18 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/client';
+import type { ServerCheck } from './check.js';
 import { serverModule } from './server.js';
 
-export interface CheckContext {
-  client: Client;
-  /** The principal id create_ticket should record as reporter (`local` on stdio). */
-  expectedCaller: string;
-}
-
-export interface ServerCheck {
-  name: string;
-  run(context: CheckContext): Promise<void>;
-}
+export type { CheckContext, ServerCheck } from './check.js';
 
 type ToolResult = Awaited<ReturnType<Client['callTool']>>;
 

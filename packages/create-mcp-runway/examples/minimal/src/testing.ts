@@ -5,20 +5,11 @@
  * any test runner reports them.
  */
 import assert from 'node:assert/strict';
-import type { Client } from '@modelcontextprotocol/client';
+import type { ServerCheck } from './check.js';
 import { serverModule } from './server.js';
 import { helloChecks } from './tools/hello.check.js';
 
-export interface CheckContext {
-  client: Client;
-  /** The principal id the tools should see (`local` on stdio). */
-  expectedCaller: string;
-}
-
-export interface ServerCheck {
-  name: string;
-  run(context: CheckContext): Promise<void>;
-}
+export type { CheckContext, ServerCheck } from './check.js';
 
 /** Settings (environment variables) an app's test gives the server before running the checks. */
 export const checkSettings: Readonly<Record<string, string>> = {};
