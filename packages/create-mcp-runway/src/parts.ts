@@ -127,4 +127,5 @@ export const rootFiles = [
   '.dockerignore',
   'scripts/test-summary.mjs',
   'scripts/new-package.sh',
+  'scripts/ensure-node.sh',
 ] as const;

@@ -96,6 +96,14 @@ describe('planProject', () => {
     expectSelfContained(plan, '@acme');
   });
 
+  it('runs its checks on Node 24 like mcp-runway, and its README says so', () => {
+    const plan = planProject(template, choose());
+    expect(plan.files.has('scripts/ensure-node.sh')).toBe(true);
+    expect(text(plan, '.ci/run')).toMatch(/^\. scripts\/ensure-node\.sh$/m);
+    expect(text(plan, 'README.md')).toContain('Both need Node.js 24 LTS');
+    expect(text(plan, 'README.md')).toContain('`. scripts/ensure-node.sh`');
+  });
+
   it('brings the HTTP pipeline along when only Lambda is chosen, and says so', () => {
     const plan = planProject(template, choose({ apps: ['lambda'] }));
     expect(plan.apps).toEqual(['hono-http', 'lambda']);
