@@ -29,7 +29,6 @@ const cliEntry = join(
   'dist',
   'index.js',
 );
-const globHook = join(appDir, 'scripts', 'node20-globsync.mjs');
 const reportsDir = join(appDir, 'reports', 'conformance');
 
 const STARTUP_TIMEOUT_MS = 15_000;
@@ -171,17 +170,7 @@ function startServer(lane = 'stateless') {
 function runSuite(url, run) {
   const outputDir = join(reportsDir, run.slug);
   rmSync(outputDir, { recursive: true, force: true });
-  const args = [
-    '--import',
-    globHook,
-    cliEntry,
-    'server',
-    '--url',
-    url,
-    '-o',
-    outputDir,
-    ...run.args,
-  ];
+  const args = [cliEntry, 'server', '--url', url, '-o', outputDir, ...run.args];
   const child = track(
     spawn(process.execPath, args, {
       cwd: appDir,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './test/start.js';
 
 // The MCP Inspector CLI, as a user runs it: `npx @modelcontextprotocol/inspector --cli <url> ...`.
-// Its engines field asks for Node 22; its CLI mode runs on Node 20 (checked here in CI).
+// Its engines field asks for Node 22.19+ (npm warns on an older one); CI runs it on Node 24.
 // The app mounts the pipeline fixture server (startApp's default): `echo` returns its text.
 const require = createRequire(import.meta.url);
 const launcher = join(

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Bundles the Lambda handlers into one minified ESM file, dist/lambda/index.mjs: upload it as
- * the function code (handler `index.handler` or `index.streamingHandler`, runtime nodejs20.x
- * or later). Workspace packages are read from their dist/ builds, so run `pnpm build` first.
+ * the function code (handler `index.handler` or `index.streamingHandler`, runtime nodejs24.x,
+ * the Node it targets). Workspace packages are read from their dist/ builds, so run
+ * `pnpm build` first.
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -23,7 +24,7 @@ export async function bundle({ quiet = false } = {}) {
     sourcemap: false,
     format: 'esm',
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     legalComments: 'none',
     logLevel: quiet ? 'error' : 'warning',
     // CommonJS dependencies (pino, ioredis...) call require() for Node built-ins; an ESM bundle

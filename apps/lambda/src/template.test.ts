@@ -124,7 +124,8 @@ describe('template.yaml (AWS SAM)', () => {
     expect(setting('McpApiFunction', 'Timeout')).toBe(30);
     expect(setting('McpStreamFunction', 'Timeout')).toBeGreaterThan(30);
     expect(setting('McpStreamFunction', 'Timeout')).toBeLessThanOrEqual(900);
-    expect(template.Globals.Function.Runtime).toMatch(/^nodejs(2[0-9])\.x$/);
+    // Node 24 LTS: the Node the bundle targets (scripts/bundle.mjs) and CI tests with.
+    expect(template.Globals.Function.Runtime).toBe('nodejs24.x');
   });
 
   it('sets the environment the config schema needs; secrets are NoEcho', () => {

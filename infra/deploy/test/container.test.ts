@@ -4,7 +4,7 @@
  * HEALTHCHECK and the CMD all come from infra/docker/Dockerfile itself, so the two cannot drift.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,10 +63,10 @@ describe('Dockerfile', () => {
   it('has a build stage and a non-root production stage with the expected instructions', () => {
     const froms = instructions.filter((i) => i.keyword === 'FROM').map((i) => i.args);
     expect(froms).toEqual([
-      expect.stringMatching(/^node:22\.\d+-bookworm-slim AS build$/),
-      expect.stringMatching(/^node:22\.\d+-bookworm-slim AS runtime$/),
+      expect.stringMatching(/^node:24\.\d+\.\d+-bookworm-slim AS build$/),
+      expect.stringMatching(/^node:24\.\d+\.\d+-bookworm-slim AS runtime$/),
     ]);
-    for (const from of froms) expect(from).not.toMatch(/:latest|^node:22-/);
+    for (const from of froms) expect(from).not.toMatch(/:latest|^node:\d+-/);
     const buildRuns = inStage('build', 'RUN').map((i) => i.args);
     expect(buildRuns).toEqual(
       expect.arrayContaining([
@@ -89,6 +89,15 @@ describe('Dockerfile', () => {
     // Exec form: node itself is PID 1 and receives SIGTERM, no shell in between.
     expect(execForm(one('runtime', 'CMD').args)).toEqual(['node', 'dist/main.js']);
     expect(execForm(one('runtime', 'HEALTHCHECK').args)[0]).toBe('node');
+  });
+
+  it('builds and runs on the Node that CI tests with (scripts/ensure-node.sh)', () => {
+    const script = readFileSync(join(repoRoot, 'scripts/ensure-node.sh'), 'utf8');
+    const pinned = /^MCP_RUNWAY_NODE_VERSION=(\d+\.\d+\.\d+)$/m.exec(script)?.[1];
+    expect(pinned).toBeDefined();
+    for (const { args } of instructions.filter((i) => i.keyword === 'FROM')) {
+      expect(args.split(' ')[0]).toBe(`node:${pinned}-bookworm-slim`);
+    }
   });
 });
 

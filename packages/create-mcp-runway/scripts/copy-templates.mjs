@@ -20,6 +20,7 @@ const rootFiles = {
   '.dockerignore': '_dockerignore',
   'scripts/test-summary.mjs': 'scripts/test-summary.mjs',
   'scripts/new-package.sh': 'scripts/new-package.sh',
+  'scripts/ensure-node.sh': 'scripts/ensure-node.sh',
 };
 // What a project can hold: the shared packages (not this scaffolder), the workshop apps (not
 // the conformance fixture), and infra.

@@ -49,6 +49,7 @@ describe('create-mcp-runway (the built CLI)', () => {
       'packages/errors',
       'packages/example-server',
       'packages/logging',
+      'scripts/ensure-node.sh',
       'scripts/new-package.sh',
       'scripts/test-summary.mjs',
     ]);

@@ -66,6 +66,7 @@ function readme(
   const run = `npx --yes ${PNPM}`;
   const http = apps.includes('hono-http');
   const needs = ciNeeds(apps, choices);
+  const needed = needs.length ? ` (${needs.join(', ')})` : '';
   const rows = packages.map(({ dir, name }) => `| \`${dir}\` | \`${name}\` |`);
   const infra = choices.infra.map((name) => `- ${infraParts[name].title}`);
   const lines = [
@@ -78,7 +79,10 @@ function readme(
     `Auth: \`${choices.auth}\`. State: ${choices.state === 'redis' ? 'Redis (`REDIS_URL`)' : 'in memory'}.`,
     '',
     '## Two commands',
-    'Needs Node.js 20.19+ and nothing else (pnpm is fetched by `npx` if you do not have it).',
+    'Both need Node.js 24 LTS (22.19 or later works too) and nothing else: pnpm is fetched by',
+    '`npx` if you do not have it. With an older Node on Linux, `. scripts/ensure-node.sh` fetches',
+    'the official Node 24 build once from the npm registry (into `~/.cache/mcp-runway`) and puts',
+    "it first on your shell's PATH.",
     '',
     `Start the main server (\`apps/${main}\`) on embedded defaults (in memory, no Redis):`,
     '```sh',
@@ -89,8 +93,8 @@ function readme(
     '```sh',
     `${run} install --frozen-lockfile && ${run} check`,
     '```',
-    'It ends with one line, `tests: N passed, N failed`. `bash .ci/run` does the same after',
-    `starting what the tests need${needs.length ? ` (${needs.join(', ')})` : ''}.`,
+    'It ends with one line, `tests: N passed, N failed`. `bash .ci/run` does the same on Node 24',
+    `(fetched when the machine's is older), after starting what the tests need${needed}.`,
     '',
   ];
   if (main !== 'stdio') {
@@ -169,6 +173,9 @@ function ciScript(apps: readonly AppName[], choices: Choices): string {
     'set -euo pipefail',
     'cd "$(dirname "$0")/.."',
     'export CI=true TURBO_TELEMETRY_DISABLED=1',
+    '',
+    "# Node 24 LTS: the machine's when it is 24+, else fetched once from the npm registry (cached).",
+    '. scripts/ensure-node.sh',
     '',
   ];
   if (needs.includes('redis-server')) {

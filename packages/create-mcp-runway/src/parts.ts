@@ -138,4 +138,5 @@ export const rootFiles = [
   '.dockerignore',
   'scripts/test-summary.mjs',
   'scripts/new-package.sh',
+  'scripts/ensure-node.sh',
 ] as const;

@@ -97,6 +97,14 @@ describe('planProject', () => {
     expectSelfContained(plan, '@acme');
   });
 
+  it('runs its checks on Node 24 like mcp-runway, and its README says so', () => {
+    const plan = planProject(template, choose());
+    expect(plan.files.has('scripts/ensure-node.sh')).toBe(true);
+    expect(text(plan, '.ci/run')).toMatch(/^\. scripts\/ensure-node\.sh$/m);
+    expect(text(plan, 'README.md')).toContain('Both need Node.js 24 LTS');
+    expect(text(plan, 'README.md')).toContain('`. scripts/ensure-node.sh`');
+  });
+
   it('gives Lambda alone no other app: the pipeline is a package', () => {
     const plan = planProject(template, choose({ apps: ['lambda'], infra: [] }));
     expect(plan.apps).toEqual(['lambda']);
