@@ -8,11 +8,15 @@ import { type AppName, appParts, infraParts } from './parts.js';
 
 export const PNPM = 'pnpm@10.34.9';
 
-/** The app `pnpm start` runs: the first HTTP app chosen, else stdio. */
-export function mainApp(chosen: readonly AppName[], apps: readonly AppName[]): AppName {
-  if (chosen.includes('hono-http')) return 'hono-http';
-  if (chosen.includes('express-sessions')) return 'express-sessions';
-  return apps.includes('hono-http') ? 'hono-http' : 'stdio';
+/** The app `pnpm start` runs: the first server app the project has (Lambda runs locally too). */
+export function mainApp(apps: readonly AppName[]): AppName {
+  const order: readonly AppName[] = ['hono-http', 'express-sessions', 'lambda', 'stdio'];
+  return order.find((app) => apps.includes(app)) ?? 'stdio';
+}
+
+/** Any app that serves HTTP: it reads the HTTP, auth and limit settings, and uses Redis. */
+export function hasHttpApp(apps: readonly AppName[]): boolean {
+  return apps.some((app) => app !== 'stdio');
 }
 
 /** How a user of this package manager runs pnpm (the project is a pnpm workspace). */
@@ -32,6 +36,7 @@ export function pnpmCommand(pm: PackageManager): string {
 const MAIN_URL: Partial<Record<AppName, string>> = {
   'hono-http': 'http://127.0.0.1:3000/mcp',
   'express-sessions': 'http://127.0.0.1:3002/mcp',
+  lambda: 'http://127.0.0.1:3000/mcp',
 };
 
 export interface WorkspacePackage {
@@ -48,7 +53,7 @@ export function generatedFiles(
   files.set('pnpm-workspace.yaml', workspaceYaml(packages));
   files.set('README.md', readme(choices, apps, packages));
   files.set('.ci/run', ciScript(apps, choices));
-  if (apps.includes('hono-http')) files.set('.env.example', envExample(choices));
+  if (hasHttpApp(apps)) files.set('.env.example', envExample(choices));
   return files;
 }
 
@@ -62,9 +67,9 @@ function readme(
   apps: readonly AppName[],
   packages: readonly WorkspacePackage[],
 ): string {
-  const main = mainApp(choices.apps, apps);
+  const main = mainApp(apps);
   const run = `npx --yes ${PNPM}`;
-  const http = apps.includes('hono-http');
+  const http = hasHttpApp(apps);
   const needs = ciNeeds(apps, choices);
   const needed = needs.length ? ` (${needs.join(', ')})` : '';
   const rows = packages.map(({ dir, name }) => `| \`${dir}\` | \`${name}\` |`);
@@ -114,8 +119,11 @@ function readme(
   }
   lines.push(
     '## Make it yours',
-    'The tools, resources and prompts live in `packages/example-server` (a ticket board); every',
-    'app mounts that one server. Replace its tools with yours and keep the tests green.',
+    `Your MCP server lives in \`packages/example-server\` (${choices.example === 'minimal' ? 'one `hello` tool, to replace' : 'a ticket board: tools, resources, prompts'}); every`,
+    'app mounts its `serverModule` and never names a tool. Add or replace tools in',
+    '`packages/example-server/src/tools/` (a file per tool, listed in `src/tools/index.ts`, its',
+    'test beside it and its client checks in `src/testing.ts`); the apps and their tests need no',
+    'change.',
     '',
     '## Packages',
     '| folder | package |',
@@ -133,8 +141,7 @@ function readme(
 function configNotes(choices: Choices): string[] {
   const auth = {
     none: '- `AUTH_MODE=none`: open. Off loopback the server refuses to start unless `ALLOW_UNAUTHENTICATED=true`.',
-    apikey:
-      '- `AUTH_MODE=apikey`: create a key with `node packages/auth/dist/cli.js --principal me --scopes tickets:write` and set the printed `API_KEYS` entry (only the hash is stored).',
+    apikey: `- \`AUTH_MODE=apikey\`: create a key with \`node packages/auth/dist/cli.js --principal me${writeScope(choices)}\` and set the printed \`API_KEYS\` entry (only the hash is stored).`,
     oauth:
       "- `AUTH_MODE=oauth`: set `OAUTH_ISSUER` (your authorization server) and `RESOURCE_URI` (this server's public URL, the audience tokens must name); the server publishes Protected Resource Metadata for clients to discover it.",
   }[choices.auth];
@@ -154,7 +161,7 @@ function configNotes(choices: Choices): string[] {
 /** What the tests drive for real, by part. */
 function ciNeeds(apps: readonly AppName[], choices: Choices): string[] {
   const needs: string[] = [];
-  if (apps.includes('hono-http')) needs.push('redis-server', 'promtool');
+  if (hasHttpApp(apps)) needs.push('redis-server', 'promtool');
   const composeNginx = choices.infra.includes('docker') && choices.state === 'redis';
   if (apps.includes('express-sessions') || composeNginx) needs.push('nginx');
   if (choices.infra.includes('docker')) needs.push('caddy');
@@ -223,14 +230,14 @@ function envExample(choices: Choices): string {
     ],
     apikey: [
       'AUTH_MODE=apikey',
-      '# principal:scopes:sha256hex; make one with: node packages/auth/dist/cli.js --principal me --scopes tickets:write',
+      `# principal:scopes:sha256hex; make one with: node packages/auth/dist/cli.js --principal me${writeScope(choices)}`,
       'API_KEYS=',
     ],
     oauth: [
       'AUTH_MODE=oauth',
       'OAUTH_ISSUER=https://idp.example.com/',
       'RESOURCE_URI=https://mcp.example.com/mcp',
-      'OAUTH_SCOPES=tickets:read',
+      ...(choices.example === 'tickets' ? ['OAUTH_SCOPES=tickets:read'] : []),
     ],
   }[choices.auth];
   const state =
@@ -251,4 +258,9 @@ function envExample(choices: Choices): string {
     ...state,
     '',
   ].join('\n');
+}
+
+/** The scope a key needs for every tool of the chosen example (the ticket board's writes). */
+function writeScope(choices: Choices): string {
+  return choices.example === 'tickets' ? ' --scopes tickets:write' : '';
 }

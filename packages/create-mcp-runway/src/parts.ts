@@ -61,13 +61,14 @@ export const appParts: Record<AppName, AppPart> = {
     name: 'express-sessions',
     title: 'Express with 2025 sessions',
     hint: 'Mcp-Session-Id sessions in Redis, resumable streams, nginx in front',
-    extraDirs: ['infra/nginx'],
+    extraDirs: ['infra/nginx', 'infra/observability'],
   },
   lambda: {
     name: 'lambda',
     title: 'AWS Lambda',
     hint: 'API Gateway and Function URL streaming handlers, SAM template',
-    extraDirs: [],
+    // The metrics package (through the pipeline) tests its alert rules there.
+    extraDirs: ['infra/observability'],
   },
 };
 

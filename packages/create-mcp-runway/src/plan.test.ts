@@ -110,6 +110,10 @@ describe('planProject', () => {
     expect(plan.apps).toEqual(['lambda']);
     expect(folders(plan)).not.toContain('apps/hono-http');
     expect(folders(plan)).toContain('packages/pipeline');
+    expect(folders(plan)).toContain('infra/observability');
+    // It runs locally (apps/lambda/src/local.ts), so the README's start command works.
+    expect(JSON.parse(text(plan, 'package.json')).scripts.start).toContain('--filter @acme/lambda');
+    expect(plan.files.has('.env.example')).toBe(true);
     expect(folders(plan)).not.toContain('infra/nginx');
     expectSelfContained(plan, '@acme');
   });

@@ -169,7 +169,7 @@ function trimManifest(text: string, names: ReadonlySet<string> | undefined): str
 
 function rootManifest(text: string, choices: Choices, apps: readonly AppName[]): string {
   const manifest = JSON.parse(text) as Manifest & { scripts: Record<string, string> };
-  const main = `${TEMPLATE_SCOPE}${mainApp(choices.apps, apps)}`;
+  const main = `${TEMPLATE_SCOPE}${mainApp(apps)}`;
   manifest.name = choices.name;
   manifest.version = '0.1.0';
   manifest.description = `An MCP server, scaffolded with create-mcp-runway.`;

@@ -48,11 +48,12 @@ describe('instrumentServer', () => {
     expect(calls('archive_note', 'tool_error')).toBe(1);
     expect(calls('other', 'protocol_error')).toBe(1);
     expect(calls('long_job', 'ok')).toBe(1);
-    // The slow tool's 30 ms lands above the 25 ms bucket.
+    // The slow tool takes at least 30 ms, so it lands above the 25 ms bucket (how far above
+    // depends on the machine's load: only the lower bound is a fact).
     const bucket = (le: string) =>
       sample(after, 'mcp_tool_call_duration_seconds_bucket', { tool: 'long_job', le });
     expect(bucket('0.025')).toBe(0);
-    expect(bucket('0.05')).toBe(1);
+    expect(bucket('+Inf')).toBe(1);
   });
 
   it('writes one line per call: request id, session hash and principal, never the token', async () => {
