@@ -46,11 +46,11 @@ export async function createApp({
   redis,
   keyPrefix,
 }: AppOptions): Promise<App> {
-  // 3. Security (step 3): the authenticator (AUTH_MODE) and the rate limiter.
+  // 3. Security: the authenticator (AUTH_MODE) and the rate limiter.
   const security = await createSecurity(config, { logger, server, redis });
 
   // 4. The MCP server, served two ways. Both lanes build servers from the same factory.
-  //    Every server is instrumented before its tools register (step 5).
+  //    Every server is instrumented before its tools register (metrics).
   const metrics = createMetrics({ tools: server.toolNames });
   const factory = server.createServerFactory({
     logger,

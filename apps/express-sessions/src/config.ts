@@ -1,7 +1,7 @@
 /**
  * Everything the app reads from the environment: the pieces of steps 2, 3 and 5 (the same ones
  * the Hono app composes, each declared next to its code with its startup refusals), the session
- * lane of step 4, and the MCP server's own settings.
+ * lane, and the MCP server's own settings.
  */
 import { authConfig } from '@mcp-runway/auth';
 import { composeConfig, configPiece, port } from '@mcp-runway/config';

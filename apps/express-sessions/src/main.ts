@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Workshop step 4: the example server on Express, serving both protocol eras the way each
- * wants to be served. 2026-07-28 clients get the stateless handler of step 2 (any instance
+ * An MCP server on Express, serving both protocol eras the way each
+ * wants to be served. 2026-07-28 clients get the stateless handler (any instance
  * answers any request); 2025-11-25 clients get real sessions (Mcp-Session-Id, a GET stream,
  * resumable SSE), each bound to the principal that created it, in memory or shared through
  * Redis so several instances behind a load balancer carry each other's sessions on.

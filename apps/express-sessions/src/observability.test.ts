@@ -1,5 +1,5 @@
 /**
- * Step 5 on the session lane: the built app's private metrics listener reports the 2025
+ * Observability on the session lane: the built app's private metrics listener reports the 2025
  * sessions it holds, the tool calls they make, and how sessions end. The process serves the
  * fixture server (see test/spawn.ts).
  */

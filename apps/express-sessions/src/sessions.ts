@@ -1,5 +1,5 @@
 /**
- * Step 4: the 2025-11-25 session lane, built from the configuration. In memory by default;
+ * The 2025-11-25 session lane, built from the configuration. In memory by default;
  * with Redis the session records and the SSE event streams live there, so a session (and a
  * dropped stream) carries on at another instance behind the load balancer.
  */

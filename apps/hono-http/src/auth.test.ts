@@ -1,5 +1,5 @@
 /**
- * Step 3 against real parts: oidc-provider on loopback as the authorization server, the official
+ * Authentication against real parts: oidc-provider on loopback as the authorization server, the official
  * SDK client doing machine auth (client_credentials) against the composed app, and API keys.
  * Edge cases of token verification (expired, other issuer, JWKS caching) are covered in
  * packages/auth; here we prove the app is wired to refuse and admit the right callers.

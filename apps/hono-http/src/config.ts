@@ -1,6 +1,6 @@
 /**
  * Everything the HTTP app reads from the environment, validated in one place: the pieces each
- * workshop step adds (each declared next to its code, with its startup refusals) and the MCP
+ * step adds (each declared next to its code, with its startup refusals) and the MCP
  * server's own settings.
  */
 import { authConfig } from '@mcp-runway/auth';
@@ -13,11 +13,11 @@ import { redisConfig } from '@mcp-runway/redis';
 import type { z } from 'zod';
 
 export const configSchema = composeConfig(
-  httpConfig, // step 2: HOST, PORT, MCP_PATH, ALLOWED_HOSTS, ALLOWED_ORIGINS, BODY_LIMIT, ...
-  authConfig, // step 3: AUTH_MODE, API_KEYS, OAUTH_* (refuses an open public bind)
-  rateLimitConfig, // step 3: RATE_LIMIT_*, TRUST_PROXY
-  redisConfig, // step 4: REDIS_URL (limits shared by every instance)
-  metricsConfig, // step 5: METRICS_PORT, METRICS_HOST, METRICS_TOKEN
+  httpConfig, // HOST, PORT, MCP_PATH, ALLOWED_HOSTS, ALLOWED_ORIGINS, BODY_LIMIT, ...
+  authConfig, // AUTH_MODE, API_KEYS, OAUTH_* (refuses an open public bind)
+  rateLimitConfig, // RATE_LIMIT_*, TRUST_PROXY
+  redisConfig, // REDIS_URL (limits shared by every instance)
+  metricsConfig, // METRICS_PORT, METRICS_HOST, METRICS_TOKEN
   serverSettings, // the MCP server's own variables
 );
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import type { Server } from 'node:http';
 /**
- * Workshop step 2: an MCP server over Streamable HTTP, stateless, both protocol eras.
+ * An MCP server over Streamable HTTP, stateless, both protocol eras.
  *
  * One POST endpoint serves 2026-07-28 clients (every request self-contained) and 2025-11-25
  * clients (initialize, then requests, each served by a fresh server instance). No session

@@ -1,5 +1,5 @@
 /**
- * Step 5 against a running app: drive it with the SDK client through successful calls, a
+ * Observability against a running app: drive it with the SDK client through successful calls, a
  * failing tool, an auth failure and a rate-limited call, then scrape its private metrics
  * listener and check every counter and histogram moved by what was done. The tools are the
  * pipeline fixture server's (`echo` costs 1 point, `fail` 1, `slow` 5).

@@ -15,7 +15,7 @@ import { startApp } from './test/start.js';
 /** `slow` streams progress on the 2026-07-28 lane (which answers JSON otherwise). */
 const streamingTool = { name: 'slow', arguments: { steps: 2, stepMs: 10 } };
 
-// 1. Workshop step 2: open, on loopback; the loopback origins (the Inspector's) are allowed.
+// 1. Open, on loopback; the loopback origins (the Inspector's) are allowed.
 const open = await startApp();
 afterAll(() => open.close());
 describeReadiness('hono-http, no auth, default allowlists', {
@@ -24,7 +24,7 @@ describeReadiness('hono-http, no auth, default allowlists', {
   streamingTool,
 });
 
-// 2. Step 3: an OAuth 2.1 resource server, a browser app allowed by ALLOWED_ORIGINS.
+// 2. An OAuth 2.1 resource server, a browser app allowed by ALLOWED_ORIGINS.
 const BROWSER_APP = 'https://app.example.com';
 const CLIENT = {
   clientId: 'readiness',
@@ -63,7 +63,7 @@ describeReadiness('hono-http, AUTH_MODE=oauth, ALLOWED_ORIGINS set', {
   streamingTool,
 });
 
-// 3. Step 3 with API keys: no OAuth discovery, so the auth check reports n/a (and says why).
+// 3. API keys: no OAuth discovery, so the auth check reports n/a (and says why).
 const key = mintApiKey();
 const apikey = await startApp({
   AUTH_MODE: 'apikey',

@@ -1,7 +1,7 @@
 /**
- * Workshop step 6: the stateless lane on AWS Lambda.
+ * The stateless lane on AWS Lambda.
  *
- * The same pipeline as step 2 (@mcp-runway/pipeline/hono), the same MCP server and the same
+ * The same pipeline as the Hono app (@mcp-runway/pipeline/hono), the same MCP server and the same
  * configuration pieces. Everything is built once per execution environment (container) and
  * reused by every invocation it serves; nothing about a client outlives a request, so any
  * number of concurrent environments behave like one.
@@ -47,7 +47,7 @@ export function loadLambdaConfig(env: Env = process.env): Config {
 }
 
 export interface LambdaRuntime {
-  /** The pipeline of step 2 (@mcp-runway/pipeline/hono). */
+  /** The pipeline of the Hono app (@mcp-runway/pipeline/hono). */
   app: ReturnType<typeof createPipeline>;
   /**
    * `app.fetch` plus metrics: one CloudWatch EMF line per invocation (see src/emf.ts), written

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Workshop step 1: an MCP server over stdio.
+ * An MCP server over stdio.
  *
  * A host (Claude Desktop, VS Code, the Inspector) launches this process and speaks MCP over
  * stdin/stdout. `serveStdio` reads the opening message and pins the connection to the era

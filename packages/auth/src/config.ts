@@ -1,5 +1,5 @@
 /**
- * Step 3: who may call. The variables of the three auth modes and the refusals that keep a
+ * Who may call. The variables of the three auth modes and the refusals that keep a
  * deployment from starting half-configured (an open server on a public address, API-key mode
  * with no keys, OAuth with no issuer).
  */

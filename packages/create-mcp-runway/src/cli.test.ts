@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -64,6 +65,10 @@ describe('create-mcp-runway (the built CLI)', () => {
       expect(files).toContain(file);
     }
     expect(existsSync(join(dir, '.git'))).toBe(true);
+    // One commit holds every file: the user's history starts clean.
+    const log = execFileSync('git', ['log', '--format=%s'], { cwd: dir, encoding: 'utf8' });
+    expect(log.trim().split('\n')).toEqual(['Scaffolded with create-mcp-runway']);
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' })).toBe('');
     expect(statSync(join(dir, '.ci/run')).mode & 0o111).not.toBe(0);
     const readme = readFileSync(join(dir, 'README.md'), 'utf8');
     expect(readme).toContain(

@@ -1,9 +1,9 @@
 /**
  * The files a new project gets that are written for it rather than copied: its README (with
- * the same two commands as mcp-runway), its CI script, the workspace file and .env.example.
+ * the same two commands as the template), its CI script, the workspace file and .env.example.
  * Each one only mentions the parts the project has.
  */
-import type { Choices, PackageManager } from './options.js';
+import { type Choices, type PackageManager, productName } from './options.js';
 import { type AppName, appParts, infraParts } from './parts.js';
 
 export const PNPM = 'pnpm@10.34.9';
@@ -86,7 +86,7 @@ function readme(
     '## Two commands',
     'Both need Node.js 24 LTS (22.19 or later works too) and nothing else: pnpm is fetched by',
     '`npx` if you do not have it. With an older Node on Linux, `. scripts/ensure-node.sh` fetches',
-    'the official Node 24 build once from the npm registry (into `~/.cache/mcp-runway`) and puts',
+    `the official Node 24 build once from the npm registry (into \`~/.cache/${productName(choices)}\`) and puts`,
     "it first on your shell's PATH.",
     '',
     `Start the main server (\`apps/${main}\`) on embedded defaults (in memory, no Redis):`,

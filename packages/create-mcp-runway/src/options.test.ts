@@ -1,6 +1,9 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultScope, detectPackageManager, parseFlags, UsageError } from './options.js';
-import { canPrompt, decideWithoutPrompts } from './prompts.js';
+import { canPrompt, decideWithoutPrompts, defaultFolder } from './prompts.js';
 
 describe('parseFlags', () => {
   it('reads a flag for every choice', () => {
@@ -99,5 +102,24 @@ describe('without prompts', () => {
         userAgent: undefined,
       }),
     ).toThrow(/no project folder/);
+  });
+});
+
+describe('defaults that follow from other choices', () => {
+  const env = { cwd: '/tmp', interactive: false, userAgent: undefined };
+
+  it('gives a stdio-only project no deployment files, so `--apps stdio --yes` just works', () => {
+    const flags = { ...parseFlags(['p', '--apps', 'stdio'], '/tmp'), yes: true };
+    expect(decideWithoutPrompts(flags, env).infra).toEqual([]);
+    const http = { ...parseFlags(['p', '--apps', 'hono-http'], '/tmp'), yes: true };
+    expect(decideWithoutPrompts(http, env).infra).toEqual(['docker']);
+  });
+
+  it('suggests a folder beside a template checkout, never inside it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'runway-clone-'));
+    mkdirSync(join(root, 'clone/packages/create-mcp-runway'), { recursive: true });
+    writeFileSync(join(root, 'clone/packages/create-mcp-runway/package.json'), '{}');
+    expect(defaultFolder(join(root, 'clone/packages'))).toBe(join(root, 'my-mcp-server'));
+    expect(defaultFolder(root)).toBe(join(root, 'my-mcp-server'));
   });
 });

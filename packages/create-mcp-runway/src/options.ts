@@ -99,6 +99,11 @@ export function normalizeScope(scope: string): string {
   return withAt;
 }
 
+/** The project's name as it replaces the template's (bins, key prefixes...): no scope. */
+export function productName(choices: Pick<Choices, 'name'>): string {
+  return choices.name.replace(/^@[^/]+\//, '');
+}
+
 /** The scope a project gets when none is given: its own name. */
 export function defaultScope(name: string): string {
   return `@${name.replace(/^@[^/]+\//, '')}`;
@@ -173,7 +178,7 @@ Options (every prompt has one; --yes takes the defaults for the rest):
   --example <name>       ${EXAMPLES.join(' | ')}  (default: ${defaults.example}; minimal is one hello tool)
   --auth <mode>          ${AUTH_MODES.join(' | ')}       (default: ${defaults.auth})
   --state <store>        ${STATE_STORES.join(' | ')}           (default: ${defaults.state})
-  --infra <list>         ${INFRA.join(', ')} or none            (default: ${defaults.infra.join(',')})
+  --infra <list>         ${INFRA.join(', ')} or none            (default: ${defaults.infra.join(',')} with hono-http, else none)
   --pm <name>            ${PACKAGE_MANAGERS.join(' | ')}  (default: the one running this command)
   --no-install           do not install dependencies
   --no-git               do not run git init

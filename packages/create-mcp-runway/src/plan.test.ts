@@ -54,6 +54,16 @@ function expectSelfContained(plan: ReturnType<typeof planProject>, scope: string
     const body = content.toString();
     expect(body.includes('@mcp-runway/'), `${path} still names @mcp-runway`).toBe(false);
     expect(body.includes('runway:part'), `${path} keeps a part marker`).toBe(false);
+    // The project carries its own name: mcp-runway only in the line that says what made it.
+    const leftovers = body.split('\n').filter((line) => /mcp-runway/i.test(line));
+    expect(
+      leftovers.filter((line) => !line.includes('scaffolded with')),
+      `${path} still says mcp-runway`,
+    ).toEqual([]);
+    expect(/mcp-runway/i.test(path), `${path} is still named after mcp-runway`).toBe(false);
+    expect(body.match(/.{0,40}\bworkshop\b.{0,40}/i)?.[0], `${path} speaks of the workshop`).toBe(
+      undefined,
+    );
     if (/\.(ts|mjs)$/.test(path)) {
       for (const [, name] of body.matchAll(importPattern)) {
         expect(names.has(name as string), `${path} imports ${name}`).toBe(true);

@@ -7,7 +7,7 @@
 import { generatedFiles, mainApp } from './generated.js';
 import { pruneLockfile } from './lockfile.js';
 import type { Choices } from './options.js';
-import { UsageError } from './options.js';
+import { productName, UsageError } from './options.js';
 import {
   type AppName,
   appParts,
@@ -36,6 +36,9 @@ interface Manifest {
 }
 
 const TEMPLATE_SCOPE = '@mcp-runway/';
+/** The template's own name, wherever it names the product: bins, server and logger names,
+ * Redis key prefixes, the tracing service, image, compose and Kubernetes names, file names. */
+const TEMPLATE_NAME = /(?<!create-)mcp-runway/g;
 
 /** The chosen apps in catalogue order. */
 export function orderApps(chosen: readonly AppName[]): AppName[] {
@@ -135,10 +138,14 @@ export function planProject(source: Template, choices: Choices): Plan {
   const generated = generatedFiles(choices, apps, named);
   const outputPaths = new Set([...paths, ...generated.keys()]);
 
+  const product = productName(choices);
+  const own = (text: string) =>
+    text.replaceAll(TEMPLATE_SCOPE, `${choices.scope}/`).replace(TEMPLATE_NAME, product);
   for (const path of paths) {
     const raw = template.read(path);
+    const target = own(path);
     if (raw.includes(0)) {
-      files.set(path, raw);
+      files.set(target, raw);
       continue;
     }
     let text = raw.toString('utf8');
@@ -152,7 +159,7 @@ export function planProject(source: Template, choices: Choices): Plan {
     } else if (path.endsWith('.md')) {
       text = unlinkMissing(keepChosenParts(text, parts), path, outputPaths);
     } else if (path === 'infra/k8s/base/configmap.yaml') text = withAuthSettings(text, choices);
-    files.set(path, text.replaceAll(TEMPLATE_SCOPE, `${choices.scope}/`));
+    files.set(target, own(text));
   }
   for (const [path, text] of generated) files.set(path, text);
   return { apps, packages, files };

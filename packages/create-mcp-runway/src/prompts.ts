@@ -2,7 +2,8 @@
  * Turns flags into a full set of choices: asks (with @clack/prompts) for whatever the flags
  * left open, or, when nobody can answer (no TTY, CI, --yes), takes the defaults.
  */
-import { basename, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import * as p from '@clack/prompts';
 import {
   type Choices,
@@ -26,21 +27,40 @@ export function canPrompt(env: NodeJS.ProcessEnv, stdinIsTTY: boolean | undefine
   return Boolean(stdinIsTTY) && !env.CI;
 }
 
+/** Docker and Kubernetes deploy the Hono app: without it, no deployment files by default. */
+export function defaultInfra(apps: readonly AppName[]): InfraName[] {
+  return apps.includes('hono-http') ? defaults.infra : [];
+}
+
+/**
+ * Where the project goes when the user just presses enter: under the current folder, except
+ * inside a checkout of this template (running the CLI from a clone), where it goes beside it.
+ */
+export function defaultFolder(cwd: string, name = 'my-mcp-server'): string {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'packages', 'create-mcp-runway', 'package.json'))) {
+      return join(dirname(dir), name);
+    }
+    if (dirname(dir) === dir) return join(cwd, name);
+  }
+}
+
 /** No questions: flags, then defaults. A folder must be given. */
 export function decideWithoutPrompts(flags: FlagChoices, env: Environment): Choices {
   if (flags.directory === undefined) {
     throw new UsageError('no project folder given (e.g. create-mcp-runway my-server)');
   }
   const name = flags.name ?? basename(flags.directory);
+  const apps = flags.apps ?? defaults.apps;
   return {
     directory: flags.directory,
     name,
     scope: flags.scope ?? defaultScope(name),
-    apps: flags.apps ?? defaults.apps,
+    apps,
     example: flags.example ?? defaults.example,
     auth: flags.auth ?? defaults.auth,
     state: flags.state ?? defaults.state,
-    infra: flags.infra ?? defaults.infra,
+    infra: flags.infra ?? defaultInfra(apps),
     packageManager: flags.packageManager ?? detectPackageManager(env.userAgent),
     install: flags.install ?? defaults.install,
     git: flags.git ?? defaults.git,
@@ -59,6 +79,7 @@ function answered<T>(value: T): Exclude<T, symbol> {
 
 export async function decide(flags: FlagChoices, env: Environment): Promise<Choices> {
   if (flags.yes || !env.interactive) return decideWithoutPrompts(flags, env);
+  const suggested = relative(env.cwd, defaultFolder(env.cwd)) || '.';
   const folder =
     flags.directory ??
     resolve(
@@ -66,8 +87,8 @@ export async function decide(flags: FlagChoices, env: Environment): Promise<Choi
       answered(
         await p.text({
           message: 'Project folder',
-          placeholder: 'my-mcp-server',
-          defaultValue: 'my-mcp-server',
+          placeholder: suggested,
+          defaultValue: suggested,
           validate: (value) => (value ? validateName(basename(value)) : undefined),
         }),
       ),
@@ -161,7 +182,7 @@ export async function decide(flags: FlagChoices, env: Environment): Promise<Choi
       : defaults.state);
   const infra =
     flags.infra ??
-    (http
+    (apps.includes('hono-http')
       ? answered(
           await p.multiselect<InfraName>({
             message: 'Deployment files',

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pnpmCommand } from './generated.js';
-import { type Choices, UsageError } from './options.js';
+import { type Choices, productName, UsageError } from './options.js';
 import { type Plan, planProject } from './plan.js';
 import { loadTemplate, type Template } from './template.js';
 
@@ -61,6 +61,26 @@ function format(directory: string): Promise<number> {
   );
 }
 
+/**
+ * `git init` and one commit of everything written (before the install, which changes nothing
+ * tracked). With no git identity configured, the commit is made as the project itself.
+ */
+async function firstCommit(directory: string, name: string): Promise<string | undefined> {
+  if ((await run('git', ['init', '--quiet'], directory, true)) !== 0) {
+    return 'git init did not run (is git installed?)';
+  }
+  const identity =
+    (await run('git', ['config', 'user.email'], directory, true)) === 0
+      ? []
+      : ['-c', `user.name=${name}`, '-c', `user.email=${name}@localhost`];
+  if ((await run('git', ['add', '--all'], directory, true)) !== 0) return 'git add failed';
+  const commit = ['commit', '--quiet', '--no-verify', '-m', 'Scaffolded with create-mcp-runway'];
+  if ((await run('git', [...identity, ...commit], directory, true)) !== 0) {
+    return 'the first git commit failed; commit the files by hand';
+  }
+  return undefined;
+}
+
 export async function scaffold(
   choices: Choices,
   template: Template = loadTemplate(),
@@ -72,8 +92,8 @@ export async function scaffold(
     warnings.push('formatting the new files failed; run `pnpm biome check --write .` in it');
   }
   if (choices.git && !existsSync(join(choices.directory, '.git'))) {
-    const code = await run('git', ['init', '--quiet'], choices.directory, true);
-    if (code !== 0) warnings.push('git init did not run (is git installed?)');
+    const problem = await firstCommit(choices.directory, productName(choices));
+    if (problem) warnings.push(problem);
   }
   if (choices.install) {
     const [command, ...args] = pnpmCommand(choices.packageManager).split(' ');

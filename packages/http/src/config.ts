@@ -2,7 +2,7 @@ import { bytes, configPiece, isLoopbackAddress, list, port, positiveInt } from '
 import { z } from 'zod';
 
 /**
- * Step 2: where the server listens and what it accepts. Loopback by default: exposing the
+ * Where the server listens and what it accepts. Loopback by default: exposing the
  * server is a decision, and a public bind must name its host names (DNS-rebinding protection).
  */
 export const httpConfig = configPiece(

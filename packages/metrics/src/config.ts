@@ -1,7 +1,7 @@
 import { configPiece, port, secret } from '@mcp-runway/config';
 import { z } from 'zod';
 
-/** Step 5: where Prometheus scrapes. Never on the MCP port. */
+/** Where Prometheus scrapes. Never on the MCP port. */
 export const metricsConfig = configPiece({
   /** Prometheus metrics on their own listener, never on the MCP port. 0 picks a free port. */
   METRICS_PORT: port(9464),

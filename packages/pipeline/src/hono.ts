@@ -1,6 +1,6 @@
 /**
  * The HTTP pipeline in front of the MCP endpoint on Hono, in the order a request meets it
- * (workshop steps 2, 3 and 5). Each middleware is a thin Hono adapter over a framework-neutral
+ * (HTTP, auth and limits, observability). Each middleware is a thin Hono adapter over a framework-neutral
  * core (@mcp-runway/http, /auth, /rate-limit, /metrics). The stateless lane: apps/hono-http,
  * apps/lambda and the conformance server all run this one composition.
  */
@@ -57,9 +57,9 @@ export interface PipelineOptions {
   /** The MCP server's tools and the scopes each needs (403 step-up before the call). */
   toolPolicies: ToolScopePolicies;
   drain: Drain;
-  /** Authentication and rate limits (step 3). Without it the endpoint is open and unlimited. */
+  /** Authentication and rate limits. Without it the endpoint is open and unlimited. */
   security?: Security;
-  /** Metrics and traces (step 5). */
+  /** Metrics and traces. */
   metrics?: McpMetrics;
   /**
    * The caller's address, for anonymous rate-limit keys. Defaults to the socket's peer

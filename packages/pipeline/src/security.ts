@@ -1,5 +1,5 @@
 /**
- * Step 3: who may call, and how often. Builds the authenticator (API keys or an OAuth 2.1
+ * Who may call, and how often. Builds the authenticator (API keys or an OAuth 2.1
  * resource server) and the rate limiter from the configuration, for the MCP server the app
  * mounts (its tool scopes and costs). The pipeline decides where they run.
  */

@@ -1,7 +1,7 @@
 import { configPiece, positiveInt } from '@mcp-runway/config';
 import { z } from 'zod';
 
-/** Step 3: how often. The global budget, and which proxies' X-Forwarded-For to believe. */
+/** How often. The global budget, and which proxies' X-Forwarded-For to believe. */
 export const rateLimitConfig = configPiece({
   /** Points each principal (or client IP, when anonymous) may spend per window. */
   RATE_LIMIT_POINTS: positiveInt(300),

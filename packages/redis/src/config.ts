@@ -1,7 +1,7 @@
 import { configPiece } from '@mcp-runway/config';
 import { z } from 'zod';
 
-/** Step 4: shared state for several instances. Unset means everything stays in memory. */
+/** Shared state for several instances. Unset means everything stays in memory. */
 export const redisConfig = configPiece({
   /** `redis://[:password@]host:port[/db]` or `rediss://` (TLS). Unset: in memory. */
   REDIS_URL: z.url().optional(),

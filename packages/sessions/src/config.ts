@@ -1,7 +1,7 @@
 import { configPiece, positiveInt } from '@mcp-runway/config';
 import type { z } from 'zod';
 
-/** Step 4: how long 2025 sessions live and how many one instance holds. */
+/** How long 2025 sessions live and how many one instance holds. */
 export const sessionsConfig = configPiece({
   /** A session with no request, no open stream and nothing running this long ends (30 min). */
   SESSION_IDLE_TIMEOUT_MS: positiveInt(1_800_000),

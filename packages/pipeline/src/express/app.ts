@@ -1,7 +1,7 @@
 /**
  * The HTTP pipeline in front of the MCP endpoint on Express, in the order a request meets it:
- * the Hono pipeline (steps 2, 3 and 5, see ../hono.ts), step for step, through the Express
- * adapters of the same cores. Only the end differs: the lane split of step 4 (see lanes.ts).
+ * the Hono pipeline (../hono.ts), step for step, through the Express
+ * adapters of the same cores. Only the end differs: the lane split (see lanes.ts).
  */
 import { callerId, type ToolScopePolicies } from '@mcp-runway/auth';
 import {
@@ -59,9 +59,9 @@ export interface PipelineOptions {
   /** The 2025-11-25 lane: sessions bound to the principal that created them. */
   sessions: SessionRegistry;
   drain: Drain;
-  /** Authentication and rate limits (step 3). Without it the endpoint is open and unlimited. */
+  /** Authentication and rate limits. Without it the endpoint is open and unlimited. */
   security?: Security;
-  /** Metrics (step 5). */
+  /** Metrics. */
   metrics?: McpMetrics;
   readinessChecks?: readonly ReadinessCheck[];
 }

@@ -1,5 +1,5 @@
 /**
- * Step 4's lane split, the last step of the pipeline. The SDK's own classifier decides, run
+ * The lane split, the last step of the pipeline. The SDK's own classifier decides, run
  * once by `mcpPost` (`classifyInboundRequest`, the step `createMcpHandler` and
  * `isLegacyRequest` route with) and read here from `res.locals.mcp.era`:
  * - 2025-era traffic (a POST without the 2026-07-28 `_meta` envelope, `initialize` included;
