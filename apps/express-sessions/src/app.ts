@@ -23,7 +23,7 @@ export interface AppOptions {
   server: ServerModule;
   /** The process's one Redis connection (REDIS_URL): limits, sessions and events share it. */
   redis?: Redis | undefined;
-  /** Prefix of this app's session keys in Redis. @default 'mcp-runway' */
+  /** Prefix of this app's session keys in Redis. @default REDIS_KEY_PREFIX */
   keyPrefix?: string;
 }
 

@@ -26,13 +26,13 @@ export interface SessionsOptions {
   factory: () => McpServer;
   /** The process's one Redis connection; without it, sessions live in this process only. */
   redis?: Redis | undefined;
-  /** Prefix of the Redis keys (`<prefix>:sessions:*`, `<prefix>:events:*`). @default 'mcp-runway' */
+  /** Prefix of the Redis keys (`<prefix>:sessions:*`, `<prefix>:events:*`). @default REDIS_KEY_PREFIX */
   keyPrefix?: string;
 }
 
 export function createSessions(
   config: Config,
-  { logger, factory, redis, keyPrefix = 'mcp-runway' }: SessionsOptions,
+  { logger, factory, redis, keyPrefix = config.REDIS_KEY_PREFIX }: SessionsOptions,
 ): Sessions {
   const registry = new SessionRegistry({
     factory,

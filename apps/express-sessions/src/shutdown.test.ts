@@ -79,7 +79,7 @@ describe('graceful shutdown of the built app', () => {
     await client.close();
   });
 
-  it('refuses a public bind without ALLOWED_HOSTS, with the HTTP config's message', async () => {
+  it('refuses a public bind without ALLOWED_HOSTS, with the HTTP config message', async () => {
     const { code, stderr } = await runToExit({ HOST: '0.0.0.0' });
     expect(code).toBe(1);
     expect(stderr).toMatch(/ALLOWED_HOSTS: required when HOST=0\.0\.0\.0/);

@@ -44,7 +44,7 @@ export interface SecurityOptions {
 }
 
 export async function createSecurity(
-  config: AuthConfig & RateLimitConfig & Endpoint,
+  config: AuthConfig & RateLimitConfig & Endpoint & { REDIS_KEY_PREFIX?: string },
   { logger, server, redis }: SecurityOptions,
 ): Promise<Security> {
   const limiter = createRateLimiter({
@@ -52,6 +52,7 @@ export async function createSecurity(
     durationSeconds: config.RATE_LIMIT_DURATION_S,
     costs: server.toolPolicies,
     redis,
+    ...(config.REDIS_KEY_PREFIX && { keyPrefix: `${config.REDIS_KEY_PREFIX}:rate-limit` }),
     logger,
   });
   return {
