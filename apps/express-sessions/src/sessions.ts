@@ -40,6 +40,7 @@ export function createSessions(
     maxLifetimeMs: config.SESSION_MAX_LIFETIME_MS,
     maxSessions: config.SESSION_MAX,
     dormantAfterMs: config.SESSION_DORMANT_AFTER_MS,
+    maxInitializeBytes: config.SESSION_INITIALIZE_MAX_BYTES,
     maxBodyBytes: config.BODY_LIMIT,
     // Both undefined without Redis: the registry's in-memory defaults.
     store: redis && new RedisSessionStore({ redis, keyPrefix: `${keyPrefix}:sessions` }),

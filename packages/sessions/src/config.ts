@@ -1,16 +1,29 @@
-import { configPiece, positiveInt } from '@mcp-runway/config';
+import { bytes, configPiece, positiveInt } from '@mcp-runway/config';
 import type { z } from 'zod';
 
 /** Step 4: how long 2025 sessions live and how many one instance holds. */
-export const sessionsConfig = configPiece({
-  /** A session with no request, no open stream and nothing running this long ends (30 min). */
-  SESSION_IDLE_TIMEOUT_MS: positiveInt(1_800_000),
-  /** A session ends this long after initialize, however busy (24 h). */
-  SESSION_MAX_LIFETIME_MS: positiveInt(86_400_000),
-  /** Sessions one instance holds, live or dormant; initialize beyond it gets 503. */
-  SESSION_MAX: positiveInt(10_000),
-  /** An idle session hands back its McpServer (about 33 KB) and keeps a 1 KB record. */
-  SESSION_DORMANT_AFTER_MS: positiveInt(60_000),
-});
+export const sessionsConfig = configPiece(
+  {
+    /** A session with no request, no open stream and nothing running this long ends (30 min). */
+    SESSION_IDLE_TIMEOUT_MS: positiveInt(1_800_000),
+    /** A session ends this long after initialize, however busy (24 h). */
+    SESSION_MAX_LIFETIME_MS: positiveInt(86_400_000),
+    /** Sessions one instance holds, live or dormant; initialize beyond it gets 503. */
+    SESSION_MAX: positiveInt(10_000),
+    /** An idle session hands back its McpServer (about 33 KB) and keeps a 1 KB record. */
+    SESSION_DORMANT_AFTER_MS: positiveInt(60_000),
+    /**
+     * The most a session keeps of its client's initialize (protocol version, capabilities, client
+     * name and version); a larger one gets 400, -32602.
+     */
+    SESSION_INITIALIZE_MAX_BYTES: bytes('8kb'),
+  },
+  (config, problem) => {
+    // The smallest initialize a client sends is about 150 bytes; 1 KB leaves room for the usual.
+    if (config.SESSION_INITIALIZE_MAX_BYTES < 1024) {
+      problem('SESSION_INITIALIZE_MAX_BYTES', 'must be at least 1kb, or no client can initialize');
+    }
+  },
+);
 
 export type SessionsConfig = z.output<z.ZodObject<typeof sessionsConfig.shape>>;

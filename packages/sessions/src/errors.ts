@@ -70,3 +70,20 @@ export class SessionsUnavailableError extends RunwayError {
     super(AppErrorCode.ServiceUnavailable, 503, message, retryAfter(1, options));
   }
 }
+
+/**
+ * 400, -32602 (invalid params): the part of an initialize a session keeps (protocol version,
+ * capabilities, client name and version) is larger than SESSION_INITIALIZE_MAX_BYTES. A session
+ * keeps it for its whole life, so it is bounded whatever the body limit allows.
+ */
+export class InitializeTooLargeError extends RunwayError {
+  override readonly name: string = 'InitializeTooLargeError';
+  constructor(bytes: number, limitBytes: number, options: RunwayErrorOptions = {}) {
+    super(
+      JsonRpcErrorCode.InvalidParams,
+      400,
+      `Invalid params: initialize's protocolVersion, capabilities and clientInfo take ${bytes} bytes; this server keeps at most ${limitBytes} bytes of them`,
+      { ...options, data: { bytes, limitBytes } },
+    );
+  }
+}

@@ -11,6 +11,12 @@ export interface SessionRegistryOptions {
   factory: () => McpServer;
   /** Sessions this instance holds (live or dormant); initialize gets 503 beyond. @default 10_000 */
   maxSessions?: number | undefined;
+  /**
+   * The most a session keeps of its client's initialize (protocol version, capabilities,
+   * client name and version, as JSON); a larger one is refused with 400, -32602
+   * (SESSION_INITIALIZE_MAX_BYTES). @default 8192
+   */
+  maxInitializeBytes?: number | undefined;
   /** A session unused this long ends (SESSION_IDLE_TIMEOUT_MS). @default 1_800_000 (30 min) */
   idleTimeoutMs?: number | undefined;
   /** A session ends this long after initialize (SESSION_MAX_LIFETIME_MS). @default 86_400_000 (24 h) */
@@ -48,6 +54,7 @@ export interface RegistryConfig {
   limits: SessionLimits;
   maxLifetimeMs: number;
   maxSessions: number;
+  maxInitializeBytes: number;
   sweepIntervalMs: number;
   retryIntervalMs: number;
   keepAliveMs: number | undefined;
@@ -74,6 +81,7 @@ export function resolveOptions(options: SessionRegistryOptions): RegistryConfig 
     limits: { idleTimeoutMs, maxLifetimeMs, dormantAfterMs },
     maxLifetimeMs,
     maxSessions: positive('maxSessions', options.maxSessions ?? 10_000),
+    maxInitializeBytes: positive('maxInitializeBytes', options.maxInitializeBytes ?? 8_192),
     sweepIntervalMs: positive(
       'sweepIntervalMs',
       options.sweepIntervalMs ?? Math.min(30_000, Math.max(1_000, shortest / 2)),

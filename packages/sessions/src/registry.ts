@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SessionsUnavailableError } from './errors.js';
 import { MemoryEventStores } from './events/memory.js';
 import type { SessionEventStores } from './events/types.js';
+import { keptInitialize } from './initialize.js';
 import { SessionLocator } from './locate.js';
 import { readJsonBody } from './node-bridge.js';
 import { type RegistryConfig, resolveOptions, type SessionRegistryOptions } from './options.js';
@@ -99,7 +100,7 @@ export class SessionRegistry {
         : parsedBody;
     const route = routeSessionRequest({ httpMethod, sessionId: sessionIdOf(req.headers), body });
     if (route.action === 'refuse') throw route.error;
-    if (route.action === 'create') return this.create(req, res, body, route.initialize, options);
+    if (route.action === 'create') return this.create(req, res, route.initialize, options);
     const session = await this.locator.find(route.sessionId, options.principal);
     if (route.action === 'end') {
       await this.table.end(session, 'deleted');
@@ -118,11 +119,12 @@ export class SessionRegistry {
   private async create(
     req: IncomingMessage,
     res: ServerResponse,
-    body: unknown,
     initialize: JsonRpcObject,
     options: HandleOptions,
   ): Promise<void> {
-    const { now, maxLifetimeMs } = this.config;
+    const { now, maxLifetimeMs, maxInitializeBytes } = this.config;
+    // Refused (400) before anything is held: the kept part is all a session keeps of it.
+    const kept = keptInitialize(initialize, maxInitializeBytes);
     const createdAt = now();
     this.table.ensureCapacity(createdAt, options.principal);
     const id = newSessionId();
@@ -130,7 +132,7 @@ export class SessionRegistry {
       principal: options.principal,
       createdAt,
       expiresAt: createdAt + maxLifetimeMs,
-      initialize: JSON.stringify(initialize),
+      initialize: kept.json,
       logLevel: undefined,
     };
     const { principal, expiresAt, initialize: json } = record;
@@ -147,7 +149,7 @@ export class SessionRegistry {
         });
       const runtime = await this.runtimes.start(id);
       session.attach(runtime);
-      await this.runtimes.serve(session, runtime, req, res, body, options);
+      await this.runtimes.serve(session, runtime, req, res, kept.request, options);
     } catch (error) {
       await this.table.end(session, 'failed');
       throw error;

@@ -98,6 +98,19 @@ describe('logLevelSetBy', () => {
     expect(logLevelSetBy(call)).toBeUndefined();
     expect(logLevelSetBy([setLevel])).toBeUndefined();
   });
+
+  it('reads only a level there is: anything else is not kept', () => {
+    const setLevel = (level: unknown) => ({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'logging/setLevel',
+      params: { level },
+    });
+    expect(logLevelSetBy(setLevel('emergency'))).toBe('emergency');
+    for (const level of ['loud', 'x'.repeat(100_000), 3, null]) {
+      expect(logLevelSetBy(setLevel(level))).toBeUndefined();
+    }
+  });
 });
 
 describe('lifecycle rules', () => {
