@@ -42,14 +42,7 @@ export class SessionLocator {
     let session = this.table.get(id);
     if (!session) {
       this.table.ensureCapacity(now, principal);
-      session = new LocalSession(
-        id,
-        record.principal,
-        record.expiresAt,
-        now,
-        record.initialize,
-        record.logLevel,
-      );
+      session = new LocalSession(id, record, now);
       this.table.add(session);
       this.table.emit('adopted', session);
     }

@@ -51,13 +51,17 @@ export function retryAfterSeconds(earliestDeadline: number, now: number): number
 
 /**
  * How long the shared record of a session lives without a touch: the idle timeout plus one
- * sweep interval (the sweep refreshes records of busy sessions), never past its lifetime.
+ * sweep interval after its last use (`lastUsed`, now by default; the sweep refreshes records of
+ * busy sessions), never past its lifetime. A deleted session's tombstone lives as long, which
+ * outlasts every copy another instance may hold: an idle copy is evicted by then, a busy one
+ * touches its record at every sweep.
  */
 export function recordTtlMs(
   now: number,
   expiresAt: number,
   idleTimeoutMs: number,
   sweepIntervalMs: number,
+  lastUsed = now,
 ): number {
-  return Math.max(1, Math.min(idleTimeoutMs + sweepIntervalMs, expiresAt - now));
+  return Math.max(1, Math.min(lastUsed + idleTimeoutMs + sweepIntervalMs, expiresAt) - now);
 }

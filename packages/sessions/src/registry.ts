@@ -135,8 +135,7 @@ export class SessionRegistry {
       initialize: kept.json,
       logLevel: undefined,
     };
-    const { principal, expiresAt, initialize: json } = record;
-    const session = new LocalSession(id, principal, expiresAt, createdAt, json, undefined);
+    const session = new LocalSession(id, record, createdAt);
     // Added before the first await, so concurrent initializes cannot overfill the registry.
     this.table.add(session);
     session.beginExchange(createdAt);

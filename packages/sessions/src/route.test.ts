@@ -144,5 +144,8 @@ describe('lifecycle rules', () => {
   it('keeps a shared record for the idle timeout plus a sweep, never past the lifetime', () => {
     expect(recordTtlMs(0, 1_000_000, 60_000, 5_000)).toBe(65_000);
     expect(recordTtlMs(990_000, 1_000_000, 60_000, 5_000)).toBe(10_000);
+    // Counted from the last use when it is given (an idle session the sweep checks).
+    expect(recordTtlMs(10_000, 1_000_000, 60_000, 5_000, 0)).toBe(55_000);
+    expect(recordTtlMs(70_000, 1_000_000, 60_000, 5_000, 0)).toBe(1);
   });
 });

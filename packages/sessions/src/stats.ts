@@ -3,11 +3,19 @@ import type { LocalSession } from './session.js';
 
 export type EndReason = 'evicted' | 'expired' | 'deleted' | 'closed' | 'gone';
 
-export type SessionEventType = 'created' | 'adopted' | 'woken' | 'dormant' | 'refused' | EndReason;
+export type SessionEventType =
+  | 'created'
+  | 'adopted'
+  | 'woken'
+  | 'dormant'
+  | 'restored'
+  | 'refused'
+  | EndReason;
 
 /**
  * What happened to a session, for metrics and logs. `adopted`: taken over from another
- * instance through the shared store; `woken`: rebuilt after going dormant; `gone`: ended
+ * instance through the shared store; `woken`: rebuilt after going dormant; `restored`: its
+ * record, lost by the store (Redis restarted empty), written back from it; `gone`: ended
  * elsewhere (DELETE or expiry seen by another instance); `refused`: no room for a new one.
  */
 export interface SessionEvent {
@@ -29,6 +37,8 @@ export interface SessionStats {
   woken: number;
   /** Times a session went dormant. */
   dormant: number;
+  /** Records the store had lost, written back from the sessions held here. */
+  restored: number;
   evicted: number;
   expired: number;
   deleted: number;
@@ -48,6 +58,7 @@ export function newCounters(): Counters {
     adopted: 0,
     woken: 0,
     dormant: 0,
+    restored: 0,
     evicted: 0,
     expired: 0,
     deleted: 0,

@@ -36,12 +36,16 @@ export class SessionTable {
   readonly counters: Counters = newCounters();
   private earliestDeadline = Number.POSITIVE_INFINITY;
   private lastForcedSweep = Number.NEGATIVE_INFINITY;
+  /** A sweep's refresh is under way: the next sweep does not start another. */
+  private refreshing = false;
 
   readonly records: SharedRecords;
 
   constructor(private readonly options: SessionTableOptions) {
     const { store, limits, sweepIntervalMs, logger } = options;
-    this.records = new SharedRecords(store, limits.idleTimeoutMs, sweepIntervalMs, logger);
+    this.records = new SharedRecords(store, limits.idleTimeoutMs, sweepIntervalMs, logger, (s) =>
+      this.emit('restored', s),
+    );
   }
 
   get size(): number {
@@ -96,7 +100,7 @@ export class SessionTable {
   sweep(now = this.options.now()): void {
     const { limits } = this.options;
     let earliest = Number.POSITIVE_INFINITY;
-    const inUse: LocalSession[] = [];
+    const held: LocalSession[] = [];
     for (const session of this.sessions.values()) {
       const clock = clockOf(session);
       const action = lifecycleAction(clock, now, limits);
@@ -105,27 +109,42 @@ export class SessionTable {
         continue;
       }
       if (action === 'hibernate') void this.hibernate(session);
-      if (clock.active) inUse.push(session);
+      held.push(session);
       earliest = Math.min(earliest, nextDeadline(clock, limits));
     }
     this.earliestDeadline = earliest;
-    // A session in use for longer than its record's TTL must not look abandoned elsewhere.
-    if (inUse.length > 0) void this.refresh(inUse, now);
+    if (held.length > 0 && !this.refreshing) void this.refresh(held, now);
   }
 
-  /** Refreshes a session's shared record; false (and the session ended) when it is gone. */
+  /**
+   * Refreshes the shared record of a session used now; false (and the session ended) when it
+   * was deleted elsewhere. A record the store lost is written back.
+   */
   async touch(session: LocalSession, now: number): Promise<boolean> {
-    const [alive] = await this.records.touch([session], now);
-    if (alive !== false) return true;
+    const [liveness] = await this.records.keep([session], now);
+    if (liveness !== 'deleted') return true;
     await this.end(session, 'gone');
     return false;
   }
 
+  /**
+   * The sweep's check of every record held here (one round trip): a session in use for longer
+   * than its record's TTL must not look abandoned elsewhere; a deletion seen elsewhere ends the
+   * copy here; a record the store lost (Redis restarted empty) is written back, idle sessions'
+   * too, so that other instances can carry them on.
+   */
   private async refresh(sessions: LocalSession[], now: number): Promise<void> {
-    const alive = await this.records.touch(sessions, now);
-    await Promise.all(
-      sessions.map((s, i) => (alive[i] === false ? this.end(s, 'gone') : undefined)),
-    );
+    this.refreshing = true;
+    try {
+      const liveness = await this.records.keep(sessions, now, (s) =>
+        s.active ? now : s.lastActive,
+      );
+      await Promise.all(
+        sessions.map((s, i) => (liveness[i] === 'deleted' ? this.end(s, 'gone') : undefined)),
+      );
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   /** Hands back a session's server and transport; its next request rebuilds them. */
@@ -145,9 +164,10 @@ export class SessionTable {
 
   /**
    * Ends a session here, closing its server and transport. Deleted and expired sessions end
-   * everywhere; an evicted one only if nobody used it elsewhere since (see deleteIfIdle);
-   * `closed` (shutdown) and `gone` leave the shared record to the other instances.
-   * `failed`: an initialize the SDK refused, never counted.
+   * everywhere (their record becomes a tombstone, for the instances holding a copy); an
+   * evicted one only if nobody used it elsewhere since (see deleteIfIdle); `closed` (shutdown)
+   * and `gone` leave the shared record to the other instances. `failed`: an initialize the SDK
+   * refused, never counted; nobody else can hold it, so no tombstone.
    */
   async end(session: LocalSession, reason: EndReason | 'failed'): Promise<void> {
     if (!session.markEnded()) return;
@@ -155,14 +175,15 @@ export class SessionTable {
     const runtime = session.detach();
     if (reason !== 'failed') this.emit(reason, session);
     const { store, events } = this.options;
+    const tombstoneTtlMs = this.records.ttlMs(session, this.options.now());
     const work: Promise<unknown>[] = [];
     if (runtime) work.push(stopRuntime(runtime));
     if (reason === 'deleted' || reason === 'expired' || reason === 'failed') {
-      work.push(store.delete(session.id));
+      work.push(store.delete(session.id, reason === 'failed' ? undefined : tombstoneTtlMs));
       events?.endSession(session.id);
     } else if (reason === 'evicted') {
       work.push(
-        store.deleteIfIdle(session.id, session.lastActive).then((deleted) => {
+        store.deleteIfIdle(session.id, session.lastActive, tombstoneTtlMs).then((deleted) => {
           if (deleted) events?.endSession(session.id);
         }),
       );
