@@ -1,9 +1,11 @@
 /**
- * What one client can make the session lane hold, through the whole app over real sockets,
- * with the session records in the machine's Redis (REDIS_URL, default 127.0.0.1:6379; the test
- * fails without it): an initialize keeps only what a replay needs, size-capped.
+ * What one client can make the session lane hold, through the whole app over real sockets:
+ * an initialize keeps only what a replay needs, size-capped (records in the machine's Redis,
+ * REDIS_URL, default 127.0.0.1:6379; the test fails without it); one principal holds only its
+ * share of the sessions, and a refused client learns how soon a place can free up.
  */
 import { randomUUID } from 'node:crypto';
+import { hashApiKey, mintApiKey } from '@mcp-runway/auth';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis, deleteKeys, SHARED_REDIS_URL } from './test/redis.js';
@@ -94,5 +96,84 @@ describe('an initialize keeps only what a replay needs', () => {
     await accepted.text();
     expect(accepted.status).toBe(200);
     expect(app.sessions.registry.stats.created).toBe(before + 1);
+  });
+});
+
+describe('SESSION_MAX=8 with SESSION_MAX_PER_PRINCIPAL=3', () => {
+  const keys = { alice: mintApiKey(), bob: mintApiKey(), carol: mintApiKey() };
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({
+      AUTH_MODE: 'apikey',
+      API_KEYS: Object.entries(keys)
+        .map(([name, key]) => `${name}::${hashApiKey(key)}`)
+        .join(','),
+      SESSION_MAX: '8',
+      SESSION_MAX_PER_PRINCIPAL: '3',
+    });
+  });
+  afterAll(() => app?.close());
+
+  const as = (name: keyof typeof keys) => ({ authorization: `Bearer ${keys[name]}` });
+  async function open(name: keyof typeof keys): Promise<Response> {
+    const response = await post(app, initialize, as(name));
+    await response.clone().text();
+    return response;
+  }
+  async function opened(name: keyof typeof keys): Promise<string> {
+    const response = await open(name);
+    expect(response.status).toBe(200);
+    return response.headers.get('mcp-session-id') ?? '';
+  }
+
+  it("keeps one principal to its share, serves the others, and answers a full table's Retry-After in seconds", async () => {
+    const alices = [await opened('alice'), await opened('alice'), await opened('alice')];
+    const beyond = await open('alice');
+    expect(beyond.status).toBe(429);
+    const retryAfter = Number(beyond.headers.get('retry-after'));
+    // Her sessions are idle: the oldest can give way once dormant (SESSION_DORMANT_AFTER_MS,
+    // a minute), long before the 30-minute idle timeout.
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    const { error } = (await beyond.json()) as { error: { code: number; data: unknown } };
+    expect(error).toMatchObject({
+      code: -31429,
+      data: { retryAfterSeconds: retryAfter, limit: 3 },
+    });
+
+    // Everyone else still gets sessions, until the table is full.
+    for (const name of ['bob', 'bob', 'bob', 'carol', 'carol'] as const) await opened(name);
+    const full = await open('carol');
+    expect(full.status).toBe(503);
+    expect(Number(full.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(app.sessions.registry.stats).toMatchObject({ active: 8, refused: 2 });
+
+    // One DELETE frees a place at once.
+    const ended = await fetch(app.mcpUrl, {
+      method: 'DELETE',
+      headers: { ...as('alice'), 'mcp-session-id': alices[0] ?? '' },
+    });
+    expect(ended.status).toBe(200);
+    await opened('carol');
+    expect(app.sessions.registry.stats.active).toBe(8);
+  });
+});
+
+describe('anonymous callers', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ SESSION_MAX: '8', SESSION_MAX_PER_PRINCIPAL: '1', TRUST_PROXY: '1' });
+  });
+  afterAll(() => app?.close());
+
+  it('count by client address, as the rate limit does (X-Forwarded-For as far as TRUST_PROXY says)', async () => {
+    const from = (address: string) => post(app, initialize, { 'x-forwarded-for': address });
+    const statuses: number[] = [];
+    for (const address of ['203.0.113.1', '203.0.113.1', '203.0.113.2']) {
+      const response = await from(address);
+      await response.text();
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 429, 200]);
   });
 });

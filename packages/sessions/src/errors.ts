@@ -63,6 +63,26 @@ export class SessionLimitError extends RunwayError {
   }
 }
 
+/**
+ * 429 with Retry-After: this principal (or, anonymous, this client address) holds its share of
+ * the sessions (SESSION_MAX_PER_PRINCIPAL), none of them dormant. Its own limit, like a rate
+ * limit: other callers still get sessions. Ending one (DELETE) frees a place at once.
+ */
+export class PrincipalSessionLimitError extends RunwayError {
+  override readonly name: string = 'PrincipalSessionLimitError';
+  readonly retryAfterSeconds: number;
+  constructor(limit: number, retryAfterSeconds: number, options: RunwayErrorOptions = {}) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(
+      AppErrorCode.RateLimited,
+      429,
+      `Too many sessions for this client (${limit}): end one with DELETE, or retry after ${seconds}s`,
+      { ...retryAfter(seconds, options), data: { retryAfterSeconds: seconds, limit } },
+    );
+    this.retryAfterSeconds = seconds;
+  }
+}
+
 /** 503 with Retry-After: 1: the registry is draining, or the shared session store is unreachable. */
 export class SessionsUnavailableError extends RunwayError {
   override readonly name: string = 'SessionsUnavailableError';

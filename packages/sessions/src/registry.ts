@@ -21,6 +21,13 @@ import { MemorySessionStore } from './store/memory.js';
 import type { SessionRecord, SessionStore } from './store/types.js';
 import { SessionTable } from './table.js';
 
+/** Whose share of the table a session counts in, when the caller does not say (HandleOptions.tenant). */
+function tenantOf(req: IncomingMessage, principal: string | undefined): string {
+  return principal !== undefined
+    ? `principal:${principal}`
+    : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+}
+
 export interface CloseAllOptions {
   /** How long requests in flight may run before their sessions close anyway. @default 0 */
   graceMs?: number;
@@ -100,13 +107,17 @@ export class SessionRegistry {
         : parsedBody;
     const route = routeSessionRequest({ httpMethod, sessionId: sessionIdOf(req.headers), body });
     if (route.action === 'refuse') throw route.error;
-    if (route.action === 'create') return this.create(req, res, route.initialize, options);
-    const session = await this.locator.find(route.sessionId, options.principal);
+    const { principal } = options;
+    const tenant = options.tenant ?? tenantOf(req, principal);
+    if (route.action === 'create') {
+      return this.create(req, res, route.initialize, { ...options, tenant });
+    }
     if (route.action === 'end') {
-      await this.table.end(session, 'deleted');
+      await this.locator.end(route.sessionId, principal);
       res.writeHead(200).end();
       return;
     }
+    const session = await this.locator.find(route.sessionId, principal, tenant);
     session.beginExchange(this.config.now());
     try {
       const runtime = await this.runtimes.wake(session);
@@ -120,13 +131,13 @@ export class SessionRegistry {
     req: IncomingMessage,
     res: ServerResponse,
     initialize: JsonRpcObject,
-    options: HandleOptions,
+    options: HandleOptions & { tenant: string },
   ): Promise<void> {
     const { now, maxLifetimeMs, maxInitializeBytes } = this.config;
     // Refused (400) before anything is held: the kept part is all a session keeps of it.
     const kept = keptInitialize(initialize, maxInitializeBytes);
     const createdAt = now();
-    this.table.ensureCapacity(createdAt, options.principal);
+    this.table.admit(createdAt, options.tenant, options.principal);
     const id = newSessionId();
     const record: SessionRecord = {
       principal: options.principal,
@@ -135,7 +146,7 @@ export class SessionRegistry {
       initialize: kept.json,
       logLevel: undefined,
     };
-    const session = new LocalSession(id, record, createdAt);
+    const session = new LocalSession(id, record, createdAt, options.tenant);
     // Added before the first await, so concurrent initializes cannot overfill the registry.
     this.table.add(session);
     session.beginExchange(createdAt);

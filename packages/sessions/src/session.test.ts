@@ -11,7 +11,7 @@ function session(lastActive = 0): LocalSession {
     initialize: '{"method":"initialize"}',
     logLevel: undefined,
   };
-  return new LocalSession('id', record, lastActive);
+  return new LocalSession('id', record, lastActive, 'principal:alice');
 }
 
 /** Just what the session reads of a runtime: whether its server is still working. */

@@ -30,6 +30,8 @@ export class LocalSession {
     readonly id: string,
     record: SessionRecord,
     lastActive: number,
+    /** Whose share of the table it counts against (the principal, or a client address). */
+    readonly tenant: string,
   ) {
     this.principal = record.principal;
     this.createdAt = record.createdAt;

@@ -17,6 +17,7 @@ export type SessionEventType =
  * instance through the shared store; `woken`: rebuilt after going dormant; `restored`: its
  * record, lost by the store (Redis restarted empty), written back from it; `gone`: ended
  * elsewhere (DELETE or expiry seen by another instance); `refused`: no room for a new one.
+ * A dormant session ended to make room for a new one counts as `evicted`.
  */
 export interface SessionEvent {
   type: SessionEventType;
@@ -44,7 +45,7 @@ export interface SessionStats {
   deleted: number;
   closed: number;
   gone: number;
-  /** Initialize requests refused because the registry was full. */
+  /** Initialize (or a takeover) refused: the registry full (503), or the caller at its share (429). */
   refused: number;
   /** Requests refused because another principal owns the session. */
   ownerMismatch: number;
