@@ -39,7 +39,9 @@ export function createSessions(
     idleTimeoutMs: config.SESSION_IDLE_TIMEOUT_MS,
     maxLifetimeMs: config.SESSION_MAX_LIFETIME_MS,
     maxSessions: config.SESSION_MAX,
+    maxSessionsPerPrincipal: config.SESSION_MAX_PER_PRINCIPAL,
     dormantAfterMs: config.SESSION_DORMANT_AFTER_MS,
+    maxInitializeBytes: config.SESSION_INITIALIZE_MAX_BYTES,
     maxBodyBytes: config.BODY_LIMIT,
     // Both undefined without Redis: the registry's in-memory defaults.
     store: redis && new RedisSessionStore({ redis, keyPrefix: `${keyPrefix}:sessions` }),

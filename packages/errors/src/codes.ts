@@ -74,7 +74,8 @@ export const errorCatalog: readonly ErrorCodeInfo[] = [
     code: -32602,
     httpStatus: 400,
     era: 'both',
-    meaning: 'Params do not fit the method; also an unknown tool, prompt or resource.',
+    meaning:
+      'Params do not fit the method; also an unknown tool, prompt or resource, or an initialize too large for a session to keep.',
   },
   {
     name: 'InternalError',
@@ -172,7 +173,8 @@ export const errorCatalog: readonly ErrorCodeInfo[] = [
     code: -31429,
     httpStatus: 429,
     era: 'application',
-    meaning: 'Over the rate limit; Retry-After says when to retry.',
+    meaning:
+      "Over the rate limit, or holding the caller's share of sessions; Retry-After says when to retry.",
   },
   {
     name: 'ServiceUnavailable',

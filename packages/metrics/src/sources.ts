@@ -120,7 +120,7 @@ export function watchSources(registers: Registry[]): Sources {
   counter('mcp_sessions_created_total', 'Sessions created by initialize.', (s) => s.created);
   counter(
     'mcp_sessions_refused_total',
-    'Initialize requests refused because the registry was full.',
+    'Initialize requests refused: the registry full (503), or the caller at its share (429).',
     (s) => s.refused,
   );
   counter(

@@ -58,6 +58,8 @@ async function registryWith(options) {
     factory: fixtureServerModule.createServerFactory(),
     now: () => clock.now,
     sweepIntervalMs: 3_600_000,
+    // Every session here has one (anonymous) caller: no share in the way of the count.
+    maxSessionsPerPrincipal: Number.POSITIVE_INFINITY,
     ...options,
   });
   return { registry, clock };

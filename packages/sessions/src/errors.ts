@@ -63,10 +63,47 @@ export class SessionLimitError extends RunwayError {
   }
 }
 
+/**
+ * 429 with Retry-After: this principal (or, anonymous, this client address) holds its share of
+ * the sessions (SESSION_MAX_PER_PRINCIPAL), none of them dormant. Its own limit, like a rate
+ * limit: other callers still get sessions. Ending one (DELETE) frees a place at once.
+ */
+export class PrincipalSessionLimitError extends RunwayError {
+  override readonly name: string = 'PrincipalSessionLimitError';
+  readonly retryAfterSeconds: number;
+  constructor(limit: number, retryAfterSeconds: number, options: RunwayErrorOptions = {}) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(
+      AppErrorCode.RateLimited,
+      429,
+      `Too many sessions for this client (${limit}): end one with DELETE, or retry after ${seconds}s`,
+      { ...retryAfter(seconds, options), data: { retryAfterSeconds: seconds, limit } },
+    );
+    this.retryAfterSeconds = seconds;
+  }
+}
+
 /** 503 with Retry-After: 1: the registry is draining, or the shared session store is unreachable. */
 export class SessionsUnavailableError extends RunwayError {
   override readonly name: string = 'SessionsUnavailableError';
   constructor(message: string, options: RunwayErrorOptions = {}) {
     super(AppErrorCode.ServiceUnavailable, 503, message, retryAfter(1, options));
+  }
+}
+
+/**
+ * 400, -32602 (invalid params): the part of an initialize a session keeps (protocol version,
+ * capabilities, client name and version) is larger than SESSION_INITIALIZE_MAX_BYTES. A session
+ * keeps it for its whole life, so it is bounded whatever the body limit allows.
+ */
+export class InitializeTooLargeError extends RunwayError {
+  override readonly name: string = 'InitializeTooLargeError';
+  constructor(bytes: number, limitBytes: number, options: RunwayErrorOptions = {}) {
+    super(
+      JsonRpcErrorCode.InvalidParams,
+      400,
+      `Invalid params: initialize's protocolVersion, capabilities and clientInfo take ${bytes} bytes; this server keeps at most ${limitBytes} bytes of them`,
+      { ...options, data: { bytes, limitBytes } },
+    );
   }
 }

@@ -18,7 +18,7 @@ import {
   PRINCIPAL_HEADER,
   startInstance,
 } from './test/instance.js';
-import { post } from './test/raw.js';
+import { initializeRaw, post } from './test/raw.js';
 import { connectRedis, deleteKeys, uniquePrefix, waitFor } from './test/redis.js';
 
 const prefix = uniquePrefix();
@@ -199,5 +199,34 @@ describe('failover', () => {
       a.servers.every((server) => !server.isConnected()),
     );
     await client.close();
+  });
+
+  it("counts a session taken over in its principal's share: beyond it 429, the session kept", async () => {
+    await startPair({ maxSessionsPerPrincipal: 1, dormantAfterMs: Number.POSITIVE_INFINITY });
+    const alice = { [PRINCIPAL_HEADER]: 'alice' };
+    const onA = await initializeRaw(a.url, alice);
+    const onB = await initializeRaw(b.url, alice);
+    const ping = (id: string) =>
+      post(b.url, { jsonrpc: '2.0', id: 1, method: 'ping' }, { 'mcp-session-id': id, ...alice });
+
+    const refused = await ping(onA);
+    expect(refused.status).toBe(429);
+    expect(b.registry.stats).toMatchObject({ active: 1, adopted: 0, refused: 1 });
+    // Not lost: once Alice ends her other session on B, B carries this one on.
+    await fetch(b.url, { method: 'DELETE', headers: { 'mcp-session-id': onB, ...alice } });
+    expect((await ping(onA)).status).toBe(200);
+    expect(b.registry.stats).toMatchObject({ active: 1, adopted: 1 });
+  });
+
+  it('ends a session held elsewhere on DELETE without taking it over, however full B is', async () => {
+    await startPair({ maxSessions: 1 });
+    const { client, transport } = await connectClient(a.url, 'alice');
+    const bob = await connectClient(b.url, 'bob');
+    expect(b.registry.stats.active).toBe(1);
+    const headers = { 'mcp-session-id': transport.sessionId ?? '', [PRINCIPAL_HEADER]: 'alice' };
+    expect((await fetch(b.url, { method: 'DELETE', headers })).status).toBe(200);
+    expect(b.registry.stats).toMatchObject({ active: 1, adopted: 0, deleted: 1, refused: 0 });
+    await expect(client.listTools()).rejects.toThrow(/404|Session not found/);
+    await Promise.all([client.close(), bob.client.close()]);
   });
 });

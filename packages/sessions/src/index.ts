@@ -1,6 +1,7 @@
 export type { SessionsConfig } from './config.js';
 export { sessionsConfig } from './config.js';
 export {
+  InitializeTooLargeError,
   MissingSessionIdError,
   SessionLimitError,
   SessionNotFoundError,
@@ -11,6 +12,8 @@ export { MemoryEventStore, MemoryEventStores } from './events/memory.js';
 export type { RedisEventStoresOptions } from './events/redis.js';
 export { RedisEventStore, RedisEventStores } from './events/redis.js';
 export type { EventRetention, SessionEventStores } from './events/types.js';
+export type { KeptInitialize } from './initialize.js';
+export { keptInitialize } from './initialize.js';
 export type { SessionRegistryOptions } from './options.js';
 export type { LifecycleAction, SessionClock, SessionLimits } from './policy.js';
 export { lifecycleAction, nextDeadline, recordTtlMs, retryAfterSeconds } from './policy.js';

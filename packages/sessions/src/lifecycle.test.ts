@@ -7,8 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryEventStores } from './events/memory.js';
 import { MemorySessionStore } from './store/memory.js';
 import { connectClient } from './test/client.js';
-import { type Instance, type InstanceOptions, startInstance } from './test/instance.js';
-import { initializeRaw, post } from './test/raw.js';
+import {
+  type Instance,
+  type InstanceOptions,
+  PRINCIPAL_HEADER,
+  startInstance,
+} from './test/instance.js';
+import { initializeRaw, initializeRequest, post } from './test/raw.js';
 import { waitFor } from './test/redis.js';
 
 const clock = { now: 1_000_000 };
@@ -84,7 +89,13 @@ describe('no leak', () => {
   it('churns sessions through eviction and keeps no server, record or event of them', async () => {
     const store = new MemorySessionStore({ now: () => clock.now });
     const eventStores = new MemoryEventStores({ now: () => clock.now });
-    const instance = await start({ idleTimeoutMs: 1_000, maxSessions: 20, store, eventStores });
+    const instance = await start({
+      idleTimeoutMs: 1_000,
+      maxSessions: 20,
+      maxSessionsPerPrincipal: 20,
+      store,
+      eventStores,
+    });
     for (let round = 0; round < 5; round++) {
       const ids = await Promise.all(Array.from({ length: 20 }, () => initializeRaw(instance.url)));
       for (const id of ids) expect((await ping(instance.url, id)).status).toBe(200);
@@ -119,9 +130,14 @@ describe('absolute lifetime', () => {
   });
 });
 
+// The table's own limit: anonymous callers, one tenant, with a share above the table's size.
 describe('SESSION_MAX', () => {
   it('refuses initialize with 503, Retry-After and a JSON-RPC body when full', async () => {
-    const instance = await start({ idleTimeoutMs: 60_000, maxSessions: 2 });
+    const instance = await start({
+      idleTimeoutMs: 60_000,
+      maxSessions: 2,
+      maxSessionsPerPrincipal: 10,
+    });
     const first = await initializeRaw(instance.url);
     clock.now += 20_000;
     await initializeRaw(instance.url);
@@ -151,12 +167,141 @@ describe('SESSION_MAX', () => {
     expect(instance.registry.stats).toMatchObject({ active: 2, created: 3 });
   });
 
+  it('tells a refused client how soon a slot can free up: seconds, not the idle timeout', async () => {
+    const instance = await start({
+      idleTimeoutMs: 1_800_000,
+      dormantAfterMs: 60_000,
+      maxSessions: 2,
+      maxSessionsPerPrincipal: 10,
+    });
+    await initializeRaw(instance.url);
+    clock.now += 10_000;
+    await initializeRaw(instance.url);
+    clock.now += 10_000;
+
+    const refused = await post(instance.url, initializeRequest);
+    expect(refused.status).toBe(503);
+    // The first session can be reclaimed once it has been idle for the dormancy time, 40 s
+    // from now; its idle timeout is 29 minutes away.
+    expect(refused.headers.get('retry-after')).toBe('40');
+  });
+
+  it('reclaims the least recently used dormant session for a new one when full', async () => {
+    const instance = await start({
+      idleTimeoutMs: 60_000,
+      dormantAfterMs: 1_000,
+      maxSessions: 2,
+      maxSessionsPerPrincipal: 10,
+    });
+    const older = await initializeRaw(instance.url);
+    clock.now += 500;
+    const newer = await initializeRaw(instance.url);
+    clock.now += 600; // older: idle 1.1 s, dormant; newer: 0.6 s, not yet
+
+    await initializeRaw(instance.url);
+    expect(instance.registry.stats).toMatchObject({
+      active: 2,
+      created: 3,
+      evicted: 1,
+      refused: 0,
+    });
+    expect((await ping(instance.url, older)).status).toBe(404);
+    expect((await ping(instance.url, newer)).status).toBe(200);
+    await waitFor('its server to close', () => instance.servers[0]?.isConnected() === false);
+  });
+
+  it('never reclaims a session in use, however long it has been open', async () => {
+    const instance = await start({ idleTimeoutMs: 60_000, dormantAfterMs: 5_000, maxSessions: 1 });
+    const { client } = await connectClient(instance.url, 'alice');
+    await waitFor('the GET stream', () => instance.registry.stats.inUse === 1);
+    clock.now += 10_000;
+    const refused = await post(instance.url, initializeRequest, { [PRINCIPAL_HEADER]: 'bob' });
+    expect(refused.status).toBe(503);
+    // If its stream closed now, it could be reclaimed a dormancy time later.
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect((await client.listTools()).tools).toHaveLength(fixtureToolNames.length);
+    await client.close();
+  });
+
   it('makes room by sweeping expired sessions before refusing', async () => {
-    const instance = await start({ idleTimeoutMs: 1_000, maxSessions: 1 });
+    const instance = await start({
+      idleTimeoutMs: 1_000,
+      maxSessions: 1,
+      maxSessionsPerPrincipal: 10,
+    });
     await initializeRaw(instance.url);
     clock.now += 1_000;
     await initializeRaw(instance.url);
     expect(instance.registry.stats).toMatchObject({ active: 1, evicted: 1, refused: 0 });
+  });
+});
+
+describe('SESSION_MAX_PER_PRINCIPAL', () => {
+  const as = (principal: string) => ({ [PRINCIPAL_HEADER]: principal });
+
+  it('gives a principal its share of the table: beyond it 429, while others still get sessions', async () => {
+    const instance = await start({
+      idleTimeoutMs: 60_000,
+      dormantAfterMs: 10_000,
+      maxSessions: 8,
+      maxSessionsPerPrincipal: 2,
+    });
+    await initializeRaw(instance.url, as('alice'));
+    clock.now += 4_000;
+    await initializeRaw(instance.url, as('alice'));
+
+    const refused = await post(instance.url, initializeRequest, as('alice'));
+    expect(refused.status).toBe(429);
+    // Alice's first session can be reclaimed (for her) in 6 s.
+    expect(refused.headers.get('retry-after')).toBe('6');
+    expect(await refused.json()).toMatchObject({
+      id: 1,
+      error: { code: -31429, data: { retryAfterSeconds: 6, limit: 2 } },
+    });
+    await initializeRaw(instance.url, as('bob'));
+    expect(instance.registry.stats).toMatchObject({ active: 3, refused: 1 });
+  });
+
+  it("makes room in a principal's share from its own dormant sessions, never another's", async () => {
+    const instance = await start({
+      idleTimeoutMs: 60_000,
+      dormantAfterMs: 1_000,
+      maxSessions: 8,
+      maxSessionsPerPrincipal: 1,
+    });
+    const bob = await initializeRaw(instance.url, as('bob'));
+    const stale = await initializeRaw(instance.url, as('alice'));
+    clock.now += 1_000;
+    // Alice's client came back without ending its first session: that one gives way.
+    const fresh = await initializeRaw(instance.url, as('alice'));
+    const pingAs = (id: string, principal: string) =>
+      post(
+        instance.url,
+        { jsonrpc: '2.0', id: 9, method: 'ping' },
+        {
+          'mcp-session-id': id,
+          ...as(principal),
+        },
+      );
+    expect((await pingAs(stale, 'alice')).status).toBe(404);
+    expect((await pingAs(fresh, 'alice')).status).toBe(200);
+    expect((await pingAs(bob, 'bob')).status).toBe(200);
+    expect(instance.registry.stats).toMatchObject({ active: 2, evicted: 1 });
+  });
+
+  it('counts anonymous callers by their address', async () => {
+    const instance = await start({ maxSessions: 8, maxSessionsPerPrincipal: 1 });
+    await initializeRaw(instance.url);
+    expect((await post(instance.url, initializeRequest)).status).toBe(429);
+    // A principal is counted on its own, from the same address.
+    await initializeRaw(instance.url, as('alice'));
+  });
+
+  it('is a tenth of SESSION_MAX unless set', async () => {
+    const instance = await start({ maxSessions: 20 });
+    await initializeRaw(instance.url, as('alice'));
+    await initializeRaw(instance.url, as('alice'));
+    expect((await post(instance.url, initializeRequest, as('alice'))).status).toBe(429);
   });
 });
 

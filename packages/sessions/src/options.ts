@@ -9,8 +9,23 @@ import type { SessionStore } from './store/types.js';
 export interface SessionRegistryOptions {
   /** Builds the McpServer of one session (`serverModule.createServerFactory()` of the app's server). */
   factory: () => McpServer;
-  /** Sessions this instance holds (live or dormant); initialize gets 503 beyond. @default 10_000 */
+  /**
+   * Sessions this instance holds (live or dormant); beyond it the least recently used dormant
+   * one gives way to a new one, else initialize gets 503. @default 10_000
+   */
   maxSessions?: number | undefined;
+  /**
+   * Sessions one principal (or, anonymous, one client address: see HandleOptions.tenant) may
+   * hold here; its initialize beyond gets 429 unless one of its own sessions is dormant and
+   * gives way (SESSION_MAX_PER_PRINCIPAL). @default a tenth of maxSessions, at least 1
+   */
+  maxSessionsPerPrincipal?: number | undefined;
+  /**
+   * The most a session keeps of its client's initialize (protocol version, capabilities,
+   * client name and version, as JSON); a larger one is refused with 400, -32602
+   * (SESSION_INITIALIZE_MAX_BYTES). @default 8192
+   */
+  maxInitializeBytes?: number | undefined;
   /** A session unused this long ends (SESSION_IDLE_TIMEOUT_MS). @default 1_800_000 (30 min) */
   idleTimeoutMs?: number | undefined;
   /** A session ends this long after initialize (SESSION_MAX_LIFETIME_MS). @default 86_400_000 (24 h) */
@@ -48,6 +63,8 @@ export interface RegistryConfig {
   limits: SessionLimits;
   maxLifetimeMs: number;
   maxSessions: number;
+  maxSessionsPerPrincipal: number;
+  maxInitializeBytes: number;
   sweepIntervalMs: number;
   retryIntervalMs: number;
   keepAliveMs: number | undefined;
@@ -69,11 +86,17 @@ export function resolveOptions(options: SessionRegistryOptions): RegistryConfig 
   const dormantAfterMs = positive('dormantAfterMs', options.dormantAfterMs ?? 60_000);
   const maxLifetimeMs = positive('maxLifetimeMs', options.maxLifetimeMs ?? 86_400_000);
   const shortest = Math.min(idleTimeoutMs, dormantAfterMs);
+  const maxSessions = positive('maxSessions', options.maxSessions ?? 10_000);
   return {
     factory: options.factory,
     limits: { idleTimeoutMs, maxLifetimeMs, dormantAfterMs },
     maxLifetimeMs,
-    maxSessions: positive('maxSessions', options.maxSessions ?? 10_000),
+    maxSessions,
+    maxSessionsPerPrincipal: positive(
+      'maxSessionsPerPrincipal',
+      options.maxSessionsPerPrincipal ?? Math.max(1, Math.ceil(maxSessions / 10)),
+    ),
+    maxInitializeBytes: positive('maxInitializeBytes', options.maxInitializeBytes ?? 8_192),
     sweepIntervalMs: positive(
       'sweepIntervalMs',
       options.sweepIntervalMs ?? Math.min(30_000, Math.max(1_000, shortest / 2)),

@@ -44,6 +44,26 @@ export function nextDeadline(session: SessionClock, limits: SessionLimits): numb
   return Math.min(session.expiresAt, session.lastActive + limits.idleTimeoutMs);
 }
 
+/**
+ * Whether a full table (or a principal at its share) may end this session to make room for a
+ * new one: it is dormant, idle for `dormantAfterMs` with nothing open or running. Nothing a
+ * client sent is lost with it; its client, if it comes back, initializes again.
+ */
+export function reclaimable(session: SessionClock, now: number, limits: SessionLimits): boolean {
+  return !session.active && now - session.lastActive >= limits.dormantAfterMs;
+}
+
+/**
+ * The soonest this session could give up its slot by the rules: its lifetime, or being idle
+ * long enough to be reclaimed (or evicted). A session in use counts from now: its stream may
+ * close at any moment. Sooner still by a DELETE, which nobody can foresee.
+ */
+export function freesAt(session: SessionClock, now: number, limits: SessionLimits): number {
+  const idleFrom = session.active ? now : session.lastActive;
+  const idleFor = Math.min(limits.dormantAfterMs, limits.idleTimeoutMs);
+  return Math.min(session.expiresAt, idleFrom + idleFor);
+}
+
 /** Retry-After for a full registry: until the earliest deadline, between 1 s and 1 hour. */
 export function retryAfterSeconds(earliestDeadline: number, now: number): number {
   return Math.min(3600, Math.max(1, Math.ceil((earliestDeadline - now) / 1000)));
@@ -51,13 +71,17 @@ export function retryAfterSeconds(earliestDeadline: number, now: number): number
 
 /**
  * How long the shared record of a session lives without a touch: the idle timeout plus one
- * sweep interval (the sweep refreshes records of busy sessions), never past its lifetime.
+ * sweep interval after its last use (`lastUsed`, now by default; the sweep refreshes records of
+ * busy sessions), never past its lifetime. A deleted session's tombstone lives as long, which
+ * outlasts every copy another instance may hold: an idle copy is evicted by then, a busy one
+ * touches its record at every sweep.
  */
 export function recordTtlMs(
   now: number,
   expiresAt: number,
   idleTimeoutMs: number,
   sweepIntervalMs: number,
+  lastUsed = now,
 ): number {
-  return Math.max(1, Math.min(idleTimeoutMs + sweepIntervalMs, expiresAt - now));
+  return Math.max(1, Math.min(lastUsed + idleTimeoutMs + sweepIntervalMs, expiresAt) - now);
 }

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SessionsUnavailableError } from './errors.js';
 import { MemoryEventStores } from './events/memory.js';
 import type { SessionEventStores } from './events/types.js';
+import { keptInitialize } from './initialize.js';
 import { SessionLocator } from './locate.js';
 import { readJsonBody } from './node-bridge.js';
 import { type RegistryConfig, resolveOptions, type SessionRegistryOptions } from './options.js';
@@ -19,6 +20,13 @@ import type { SessionStats } from './stats.js';
 import { MemorySessionStore } from './store/memory.js';
 import type { SessionRecord, SessionStore } from './store/types.js';
 import { SessionTable } from './table.js';
+
+/** Whose share of the table a session counts in, when the caller does not say (HandleOptions.tenant). */
+function tenantOf(req: IncomingMessage, principal: string | undefined): string {
+  return principal !== undefined
+    ? `principal:${principal}`
+    : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
+}
 
 export interface CloseAllOptions {
   /** How long requests in flight may run before their sessions close anyway. @default 0 */
@@ -99,13 +107,17 @@ export class SessionRegistry {
         : parsedBody;
     const route = routeSessionRequest({ httpMethod, sessionId: sessionIdOf(req.headers), body });
     if (route.action === 'refuse') throw route.error;
-    if (route.action === 'create') return this.create(req, res, body, route.initialize, options);
-    const session = await this.locator.find(route.sessionId, options.principal);
+    const { principal } = options;
+    const tenant = options.tenant ?? tenantOf(req, principal);
+    if (route.action === 'create') {
+      return this.create(req, res, route.initialize, { ...options, tenant });
+    }
     if (route.action === 'end') {
-      await this.table.end(session, 'deleted');
+      await this.locator.end(route.sessionId, principal);
       res.writeHead(200).end();
       return;
     }
+    const session = await this.locator.find(route.sessionId, principal, tenant);
     session.beginExchange(this.config.now());
     try {
       const runtime = await this.runtimes.wake(session);
@@ -118,23 +130,23 @@ export class SessionRegistry {
   private async create(
     req: IncomingMessage,
     res: ServerResponse,
-    body: unknown,
     initialize: JsonRpcObject,
-    options: HandleOptions,
+    options: HandleOptions & { tenant: string },
   ): Promise<void> {
-    const { now, maxLifetimeMs } = this.config;
+    const { now, maxLifetimeMs, maxInitializeBytes } = this.config;
+    // Refused (400) before anything is held: the kept part is all a session keeps of it.
+    const kept = keptInitialize(initialize, maxInitializeBytes);
     const createdAt = now();
-    this.table.ensureCapacity(createdAt, options.principal);
+    this.table.admit(createdAt, options.tenant, options.principal);
     const id = newSessionId();
     const record: SessionRecord = {
       principal: options.principal,
       createdAt,
       expiresAt: createdAt + maxLifetimeMs,
-      initialize: JSON.stringify(initialize),
+      initialize: kept.json,
       logLevel: undefined,
     };
-    const { principal, expiresAt, initialize: json } = record;
-    const session = new LocalSession(id, principal, expiresAt, createdAt, json, undefined);
+    const session = new LocalSession(id, record, createdAt, options.tenant);
     // Added before the first await, so concurrent initializes cannot overfill the registry.
     this.table.add(session);
     session.beginExchange(createdAt);
@@ -147,7 +159,7 @@ export class SessionRegistry {
         });
       const runtime = await this.runtimes.start(id);
       session.attach(runtime);
-      await this.runtimes.serve(session, runtime, req, res, body, options);
+      await this.runtimes.serve(session, runtime, req, res, kept.request, options);
     } catch (error) {
       await this.table.end(session, 'failed');
       throw error;

@@ -98,6 +98,19 @@ describe('logLevelSetBy', () => {
     expect(logLevelSetBy(call)).toBeUndefined();
     expect(logLevelSetBy([setLevel])).toBeUndefined();
   });
+
+  it('reads only a level there is: anything else is not kept', () => {
+    const setLevel = (level: unknown) => ({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'logging/setLevel',
+      params: { level },
+    });
+    expect(logLevelSetBy(setLevel('emergency'))).toBe('emergency');
+    for (const level of ['loud', 'x'.repeat(100_000), 3, null]) {
+      expect(logLevelSetBy(setLevel(level))).toBeUndefined();
+    }
+  });
 });
 
 describe('lifecycle rules', () => {
@@ -131,5 +144,8 @@ describe('lifecycle rules', () => {
   it('keeps a shared record for the idle timeout plus a sweep, never past the lifetime', () => {
     expect(recordTtlMs(0, 1_000_000, 60_000, 5_000)).toBe(65_000);
     expect(recordTtlMs(990_000, 1_000_000, 60_000, 5_000)).toBe(10_000);
+    // Counted from the last use when it is given (an idle session the sweep checks).
+    expect(recordTtlMs(10_000, 1_000_000, 60_000, 5_000, 0)).toBe(55_000);
+    expect(recordTtlMs(70_000, 1_000_000, 60_000, 5_000, 0)).toBe(1);
   });
 });

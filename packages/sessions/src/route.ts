@@ -63,9 +63,25 @@ export function routeSessionRequest(request: SessionRequest): SessionRoute {
   return httpMethod === 'DELETE' ? { action: 'end', sessionId } : { action: 'use', sessionId };
 }
 
-/** `logging/setLevel`'s level when the body is that request: state to replay on another instance. */
+/** The levels `logging/setLevel` may set (the spec's syslog levels). */
+const LOG_LEVELS: ReadonlySet<unknown> = new Set([
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+]);
+
+/**
+ * `logging/setLevel`'s level when the body is that request and the level is one: state to
+ * replay on another instance. Anything else is no level (the server refuses it), so a session
+ * never keeps more than a word of it.
+ */
 export function logLevelSetBy(body: unknown): string | undefined {
   if (!isObject(body) || body.method !== 'logging/setLevel' || !isObject(body.params)) return;
   const { level } = body.params;
-  return typeof level === 'string' ? level : undefined;
+  return LOG_LEVELS.has(level) ? (level as string) : undefined;
 }

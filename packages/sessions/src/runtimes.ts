@@ -19,6 +19,13 @@ import { throttledWarning } from './warn.js';
 export interface HandleOptions {
   /** The verified principal's id; undefined for anonymous. A session only serves its creator. */
   principal?: string | undefined;
+  /**
+   * Whose share of the table (maxSessionsPerPrincipal) a new session counts against. The
+   * Express pipeline passes its rate-limit key: `principal:<id>`, else `ip:<client address>`
+   * (believing X-Forwarded-For only as far as TRUST_PROXY says).
+   * @default `principal:<principal>`, else `ip:<the socket's remote address>`
+   */
+  tenant?: string | undefined;
   /** Given to tools as `ctx.http.authInfo`. @default req.auth, as the SDK's Node transport reads it */
   authInfo?: AuthInfo | undefined;
 }

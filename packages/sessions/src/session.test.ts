@@ -4,7 +4,14 @@ import { clockOf, LocalSession } from './session.js';
 import type { Runtime } from './transport.js';
 
 function session(lastActive = 0): LocalSession {
-  return new LocalSession('id', 'alice', 10_000, lastActive, '{"method":"initialize"}', undefined);
+  const record = {
+    principal: 'alice',
+    createdAt: 0,
+    expiresAt: 10_000,
+    initialize: '{"method":"initialize"}',
+    logLevel: undefined,
+  };
+  return new LocalSession('id', record, lastActive, 'principal:alice');
 }
 
 /** Just what the session reads of a runtime: whether its server is still working. */

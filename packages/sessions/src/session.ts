@@ -1,4 +1,5 @@
 import type { SessionClock } from './policy.js';
+import type { SessionRecord } from './store/types.js';
 import type { Runtime } from './transport.js';
 
 /**
@@ -18,17 +19,37 @@ export class LocalSession {
   #lastActive: number;
   #logLevel: string | undefined;
 
+  /** The verified principal that created it (undefined: anonymous); only it may use the session. */
+  readonly principal: string | undefined;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** The kept part of the client's initialize (JSON), replayed to rebuild the session. */
+  readonly initialize: string;
+
   constructor(
     readonly id: string,
-    readonly principal: string | undefined,
-    readonly expiresAt: number,
+    record: SessionRecord,
     lastActive: number,
-    /** The client's initialize request (JSON), replayed to rebuild the session. */
-    readonly initialize: string,
-    logLevel: string | undefined,
+    /** Whose share of the table it counts against (the principal, or a client address). */
+    readonly tenant: string,
   ) {
+    this.principal = record.principal;
+    this.createdAt = record.createdAt;
+    this.expiresAt = record.expiresAt;
+    this.initialize = record.initialize;
+    this.#logLevel = record.logLevel;
     this.#lastActive = lastActive;
-    this.#logLevel = logLevel;
+  }
+
+  /** Its shared record, as it stands: what the store needs to write it back. */
+  record(): SessionRecord {
+    return {
+      principal: this.principal,
+      createdAt: this.createdAt,
+      expiresAt: this.expiresAt,
+      initialize: this.initialize,
+      logLevel: this.#logLevel,
+    };
   }
 
   /** Its McpServer and transport; undefined while dormant, before the first start, once ended. */

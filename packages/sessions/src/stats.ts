@@ -3,12 +3,21 @@ import type { LocalSession } from './session.js';
 
 export type EndReason = 'evicted' | 'expired' | 'deleted' | 'closed' | 'gone';
 
-export type SessionEventType = 'created' | 'adopted' | 'woken' | 'dormant' | 'refused' | EndReason;
+export type SessionEventType =
+  | 'created'
+  | 'adopted'
+  | 'woken'
+  | 'dormant'
+  | 'restored'
+  | 'refused'
+  | EndReason;
 
 /**
  * What happened to a session, for metrics and logs. `adopted`: taken over from another
- * instance through the shared store; `woken`: rebuilt after going dormant; `gone`: ended
+ * instance through the shared store; `woken`: rebuilt after going dormant; `restored`: its
+ * record, lost by the store (Redis restarted empty), written back from it; `gone`: ended
  * elsewhere (DELETE or expiry seen by another instance); `refused`: no room for a new one.
+ * A dormant session ended to make room for a new one counts as `evicted`.
  */
 export interface SessionEvent {
   type: SessionEventType;
@@ -29,12 +38,14 @@ export interface SessionStats {
   woken: number;
   /** Times a session went dormant. */
   dormant: number;
+  /** Records the store had lost, written back from the sessions held here. */
+  restored: number;
   evicted: number;
   expired: number;
   deleted: number;
   closed: number;
   gone: number;
-  /** Initialize requests refused because the registry was full. */
+  /** Initialize (or a takeover) refused: the registry full (503), or the caller at its share (429). */
   refused: number;
   /** Requests refused because another principal owns the session. */
   ownerMismatch: number;
@@ -48,6 +59,7 @@ export function newCounters(): Counters {
     adopted: 0,
     woken: 0,
     dormant: 0,
+    restored: 0,
     evicted: 0,
     expired: 0,
     deleted: 0,

@@ -41,7 +41,7 @@ import type { SessionRegistry } from '@mcp-runway/sessions';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import express, { type Express } from 'express';
 import type { Security } from '../security.js';
-import { mcpLanes } from './lanes.js';
+import { type CallerKey, mcpLanes } from './lanes.js';
 
 export type AppLocals = PipelineLocals & AuthLocals;
 const pass: Handler<AppLocals> = (_req, _res, next) => next();
@@ -114,21 +114,24 @@ export function createPipeline({
   //    require the tool's scopes (403 step-up); spend the caller's budget (429); then the
   //    lane split: 2025 traffic to the session registry, 2026-07-28 to the stateless handler.
   const guard = [drainGuard(drain), auth ? authenticate<AppLocals>(auth.authenticator) : pass];
+  // Who a request counts against: the verified principal, else the client address. The rate
+  // limit spends its budget; the session lane counts its sessions (SESSION_MAX_PER_PRINCIPAL).
+  const caller: CallerKey = (req, res) =>
+    clientKey({
+      principalId: callerId(res.locals.principal),
+      remoteAddress: req.socket.remoteAddress,
+      forwardedFor: req.get('x-forwarded-for'),
+      trustProxy: security?.trustProxy,
+    });
   const limit = security
     ? rateLimit<AppLocals>({
         limiter: security.limiter,
-        key: (req, res) =>
-          clientKey({
-            principalId: callerId(res.locals.principal),
-            remoteAddress: req.socket.remoteAddress,
-            forwardedFor: req.get('x-forwarded-for'),
-            trustProxy: security.trustProxy,
-          }),
+        key: caller,
         tool: (_req, res) =>
           res.locals.mcp?.method === 'tools/call' ? res.locals.mcp.toolName : undefined,
       })
     : pass;
-  const lanes = mcpLanes({ sessions, modern });
+  const lanes = mcpLanes({ sessions, modern, caller });
   app.post(
     config.MCP_PATH,
     ...guard,

@@ -1,4 +1,4 @@
 export type { AppLocals, PipelineOptions } from './app.js';
 export { createPipeline } from './app.js';
-export type { LanesOptions } from './lanes.js';
+export type { CallerKey, LanesOptions } from './lanes.js';
 export { mcpLanes } from './lanes.js';

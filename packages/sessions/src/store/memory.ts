@@ -1,4 +1,10 @@
-import type { SessionRecord, SessionStore, TouchRequest } from './types.js';
+import type {
+  RecordState,
+  RestoreRequest,
+  SessionRecord,
+  SessionStore,
+  TouchRequest,
+} from './types.js';
 
 interface Entry {
   record: SessionRecord;
@@ -15,7 +21,8 @@ export interface MemorySessionStoreOptions {
 /**
  * Session records in process memory: the embedded default. Only registries in this process
  * share it, so a session ends with the process. Same contract as the Redis store (tested
- * with the same cases), so the registry never knows which one it has.
+ * with the same cases), so the registry never knows which one it has. It never loses a record
+ * it was given, so one that is not here was deleted or expired: no tombstones needed.
  */
 export class MemorySessionStore implements SessionStore {
   readonly shared = false;
@@ -63,15 +70,21 @@ export class MemorySessionStore implements SessionStore {
     return entry ? { ...entry.record } : undefined;
   }
 
-  async touch(requests: readonly TouchRequest[]): Promise<boolean[]> {
+  async touch(requests: readonly TouchRequest[]): Promise<RecordState[]> {
     const now = this.now();
     return requests.map(({ id, ttlMs, lastActive }) => {
       const entry = this.live(id);
-      if (!entry) return false;
+      if (!entry) return 'deleted';
       entry.lastActive = Math.max(entry.lastActive, lastActive);
-      entry.deadline = now + ttlMs;
-      return true;
+      entry.deadline = Math.max(entry.deadline, now + ttlMs);
+      return 'alive';
     });
+  }
+
+  async restore(requests: readonly RestoreRequest[]): Promise<boolean[]> {
+    // Nothing is ever lost here: a record that is not here is deleted.
+    const states = await this.touch(requests);
+    return states.map((state) => state === 'alive');
   }
 
   async setLogLevel(id: string, level: string): Promise<void> {

@@ -49,15 +49,32 @@ for (const [kind, create] of kinds) {
       expect((await store.get('anon'))?.principal).toBeUndefined();
     });
 
-    it('touches records that exist and never recreates one that is gone', async () => {
+    it('touches records that exist, tells of one that was deleted, and recreates neither', async () => {
       const store = create();
       await store.create('here', record(), 60_000);
+      await store.create('gone', record(), 60_000);
+      await store.delete('gone', 60_000);
       const touched = await store.touch([
         { id: 'here', ttlMs: 60_000, lastActive: 5_000 },
         { id: 'gone', ttlMs: 60_000, lastActive: 5_000 },
       ]);
-      expect(touched).toEqual([true, false]);
+      expect(touched).toEqual(['alive', 'deleted']);
       expect(await store.get('gone')).toBeUndefined();
+    });
+
+    it('never writes back a deleted record, and touches one that is there', async () => {
+      const store = create();
+      await store.create('here', record(), 60_000);
+      await store.create('gone', record(), 60_000);
+      await store.delete('gone', 60_000);
+      const restored = await store.restore([
+        { id: 'here', ttlMs: 60_000, lastActive: 5_000, record: record({ principal: 'x' }) },
+        { id: 'gone', ttlMs: 60_000, lastActive: 5_000, record: record() },
+      ]);
+      expect(restored).toEqual([true, false]);
+      expect(await store.get('gone')).toBeUndefined();
+      // The record there stays as it is: a write-back never overwrites.
+      expect(await store.get('here')).toEqual(record());
     });
 
     it('remembers the log level of a session, but not of one that ended', async () => {
@@ -74,10 +91,12 @@ for (const [kind, create] of kinds) {
       await store.create('idle', record(), 60_000);
       await store.touch([{ id: 'idle', ttlMs: 60_000, lastActive: 5_000 }]);
       // Another instance used it at 5_000; this one last at 4_000: not ours to end.
-      expect(await store.deleteIfIdle('idle', 4_000)).toBe(false);
+      expect(await store.deleteIfIdle('idle', 4_000, 60_000)).toBe(false);
       expect(await store.get('idle')).toBeDefined();
-      expect(await store.deleteIfIdle('idle', 5_000)).toBe(true);
+      expect(await store.deleteIfIdle('idle', 5_000, 60_000)).toBe(true);
       expect(await store.get('idle')).toBeUndefined();
+      const [state] = await store.touch([{ id: 'idle', ttlMs: 60_000, lastActive: 6_000 }]);
+      expect(state).toBe('deleted');
     });
 
     it('lets a record expire when nobody touches it', async () => {
@@ -90,6 +109,46 @@ for (const [kind, create] of kinds) {
 }
 
 describe('the Redis session store', () => {
+  it('tells a record Redis lost from a deleted one, and writes back only the lost one', async () => {
+    const store = new RedisSessionStore({ redis, keyPrefix: prefix });
+    await store.create('lost', record(), 60_000);
+    await store.setLogLevel('lost', 'debug');
+    await redis.del(`${prefix}:lost`); // as a restart without persistence would
+    expect(await store.touch([{ id: 'lost', ttlMs: 60_000, lastActive: 7_000 }])).toEqual([
+      'missing',
+    ]);
+    const held = record({ logLevel: 'debug' });
+    const restored = await store.restore([
+      { id: 'lost', ttlMs: 60_000, lastActive: 7_000, record: held },
+    ]);
+    expect(restored).toEqual([true]);
+    expect(await store.get('lost')).toEqual(held);
+    expect(await redis.pttl(`${prefix}:lost`)).toBeGreaterThan(59_000);
+    // It is the same record as before: idle since 7_000, for the next eviction's check.
+    expect(await store.deleteIfIdle('lost', 6_000, 60_000)).toBe(false);
+  });
+
+  it('keeps a tombstone as long as asked, and nothing else of a deleted record', async () => {
+    const store = new RedisSessionStore({ redis, keyPrefix: prefix });
+    await store.create('tomb', record(), 60_000);
+    await store.delete('tomb', 30_000);
+    expect(await redis.hgetall(`${prefix}:tomb`)).toEqual({ d: '1' });
+    const ttl = await redis.pttl(`${prefix}:tomb`);
+    expect(ttl).toBeGreaterThan(29_000);
+    expect(ttl).toBeLessThanOrEqual(30_000);
+    // Without a tombstone TTL (a session nobody else can hold) the record just goes.
+    await store.create('plain', record(), 60_000);
+    await store.delete('plain');
+    expect(await redis.exists(`${prefix}:plain`)).toBe(0);
+  });
+
+  it('never shortens a TTL: another instance may have used the session later', async () => {
+    const store = new RedisSessionStore({ redis, keyPrefix: prefix });
+    await store.create('long', record(), 100_000);
+    await store.touch([{ id: 'long', ttlMs: 10_000, lastActive: 2 }]);
+    expect(await redis.pttl(`${prefix}:long`)).toBeGreaterThan(90_000);
+  });
+
   it('sets the TTL it is given, and a touch moves it', async () => {
     const store = new RedisSessionStore({ redis, keyPrefix: prefix });
     await store.create('ttl', record(), 10_000);
