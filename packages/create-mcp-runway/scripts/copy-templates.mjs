@@ -53,6 +53,9 @@ for (const [group, wanted] of Object.entries(folders)) {
     cpSync(source, join(out, group, name), { recursive: true, filter: keep });
   }
 }
+// The configuration reference: every variable, for a project's .env.example (src/env.ts).
+cpSync(join(repo, 'docs/reference/configuration.md'), join(out, '_docs/configuration.md'));
+count += 1;
 // The minimal example: the server package's replacement files (see src/parts.ts).
 const minimal = join(repo, 'packages/create-mcp-runway/examples/minimal');
 cpSync(minimal, join(out, '_examples/minimal'), { recursive: true, filter: keep });

@@ -165,6 +165,12 @@ describe('create-mcp-runway (the built CLI)', () => {
 
     const forced = await runCli(['taken', '--yes', '--no-install', '--no-git', '--force'], work);
     expect(forced.code).toBe(0);
+    // API keys by default: the key is printed once; the project keeps only its hash, in .env.
+    const key = /API key for the principal "me".*?: (mcpr_\S+)/.exec(forced.stdout)?.[1];
+    expect(key).toBeDefined();
+    const env = readFileSync(join(dir, '.env'), 'utf8');
+    expect(env).toMatch(/^AUTH_MODE=apikey$/m);
+    expect(env).not.toContain(key as string);
     expect(listFiles(dir)).toContain('notes.txt');
     expect(listFiles(dir)).toContain('apps/hono-http/src/main.ts');
   });

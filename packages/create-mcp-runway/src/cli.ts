@@ -35,6 +35,12 @@ async function main(): Promise<number> {
   const pnpm = pnpmCommand(choices.packageManager);
   const lines = [
     `Created ${where} (${result.files.size} files): apps ${result.apps.join(', ')}; example ${choices.example}; auth ${choices.auth}; state ${choices.state}; infra ${choices.infra.join(', ') || 'none'}.`,
+    ...(result.apiKey
+      ? [
+          `API key for the principal "me" (shown once: .env keeps only its hash): ${result.apiKey}`,
+          '  Clients send it as "Authorization: Bearer <key>".',
+        ]
+      : []),
     ...result.warnings.map((warning) => `Warning: ${warning}`),
     'Next:',
     `  cd ${where}`,

@@ -3,6 +3,7 @@
  * the same two commands as the template), its CI script, the workspace file and .env.example.
  * Each one only mentions the parts the project has.
  */
+import { envExample, envFile } from './env.js';
 import { type Choices, type PackageManager, productName } from './options.js';
 import { type AppName, appParts, infraParts } from './parts.js';
 
@@ -48,13 +49,16 @@ export function generatedFiles(
   choices: Choices,
   apps: readonly AppName[],
   packages: readonly WorkspacePackage[],
-): Map<string, string> {
+  reference: string,
+): { files: Map<string, string>; apiKey?: string } {
   const files = new Map<string, string>();
   files.set('pnpm-workspace.yaml', workspaceYaml(packages));
   files.set('README.md', readme(choices, apps, packages));
   files.set('.ci/run', ciScript(apps, choices));
-  if (hasHttpApp(apps)) files.set('.env.example', envExample(choices));
-  return files;
+  files.set('.env.example', envExample(reference, apps));
+  const env = envFile(choices, apps);
+  files.set('.env', env.text);
+  return env.apiKey === undefined ? { files } : { files, apiKey: env.apiKey };
 }
 
 function workspaceYaml(packages: readonly WorkspacePackage[]): string {
@@ -219,45 +223,6 @@ function ciScript(apps: readonly AppName[], choices: Choices): string {
     '',
   );
   return lines.join('\n');
-}
-
-function envExample(choices: Choices): string {
-  const auth = {
-    none: [
-      'AUTH_MODE=none',
-      '# Off loopback, being open must be a decision:',
-      '# ALLOW_UNAUTHENTICATED=true',
-    ],
-    apikey: [
-      'AUTH_MODE=apikey',
-      `# principal:scopes:sha256hex; make one with: node packages/auth/dist/cli.js --principal me${writeScope(choices)}`,
-      'API_KEYS=',
-    ],
-    oauth: [
-      'AUTH_MODE=oauth',
-      'OAUTH_ISSUER=https://idp.example.com/',
-      'RESOURCE_URI=https://mcp.example.com/mcp',
-      ...(choices.example === 'tickets' ? ['OAUTH_SCOPES=tickets:read'] : []),
-    ],
-  }[choices.auth];
-  const state =
-    choices.state === 'redis'
-      ? ['REDIS_URL=redis://127.0.0.1:6379']
-      : [
-          '# Unset: limits (and sessions) in memory, per instance.',
-          '# REDIS_URL=redis://127.0.0.1:6379',
-        ];
-  return [
-    '# The apps read the process environment (they do not load this file): give these to your',
-    '# process manager, compose file or Kubernetes manifests. Never commit real secrets.',
-    'HOST=127.0.0.1',
-    'PORT=3000',
-    '# Public names clients use (required off loopback):',
-    '# ALLOWED_HOSTS=mcp.example.com',
-    ...auth,
-    ...state,
-    '',
-  ].join('\n');
 }
 
 /** The scope a key needs for every tool of the chosen example (the ticket board's writes). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Choices } from './options.js';
@@ -57,7 +58,7 @@ function expectSelfContained(plan: ReturnType<typeof planProject>, scope: string
     // The project carries its own name: mcp-runway only in the line that says what made it.
     const leftovers = body.split('\n').filter((line) => /mcp-runway/i.test(line));
     expect(
-      leftovers.filter((line) => !line.includes('scaffolded with')),
+      leftovers.filter((line) => !/scaffolded with/i.test(line)),
       `${path} still says mcp-runway`,
     ).toEqual([]);
     expect(/mcp-runway/i.test(path), `${path} is still named after mcp-runway`).toBe(false);
@@ -101,7 +102,9 @@ describe('planProject', () => {
       'packages/example-server',
       'packages/logging',
     ]);
-    expect(plan.files.has('.env.example')).toBe(false);
+    // The stdio app reads only the base variables and the server's own.
+    expect(text(plan, '.env.example')).toMatch(/^# LOG_LEVEL=$/m);
+    expect(text(plan, '.env.example')).not.toMatch(/AUTH_MODE/);
     expect(plan.files.has('.dockerignore')).toBe(false);
     expect(JSON.parse(text(plan, 'package.json')).scripts.start).toContain('--filter @acme/stdio');
     expectSelfContained(plan, '@acme');
@@ -192,7 +195,7 @@ describe('planProject', () => {
     expect(text(plan, 'infra/k8s/base/configmap.yaml')).toMatch(
       /AUTH_MODE: oauth\n[\s\S]*OAUTH_ISSUER/,
     );
-    expect(text(plan, '.env.example')).toContain('REDIS_URL=redis://');
+    expect(text(plan, '.env')).toContain('REDIS_URL=redis://127.0.0.1:6379');
     expect(text(plan, 'README.md')).toContain(
       'node packages/testing/dist/cli.js http://127.0.0.1:3000/mcp',
     );
@@ -200,15 +203,39 @@ describe('planProject', () => {
     expectSelfContained(plan, '@acme');
   });
 
-  it('writes the chosen auth mode and state into .env.example and the Kubernetes config', () => {
+  it('writes the chosen auth mode and state into .env (what start loads) and the Kubernetes config', () => {
     const open = planProject(
       template,
       choose({ apps: ['hono-http'], auth: 'none', infra: ['k8s'] }),
     );
-    expect(text(open, '.env.example')).toMatch(/^AUTH_MODE=none$/m);
-    expect(text(open, '.env.example')).toMatch(/^# REDIS_URL=/m);
+    expect(text(open, '.env')).toMatch(/^AUTH_MODE=none$/m);
+    expect(text(open, '.env')).not.toMatch(/REDIS_URL/);
+    expect(open.apiKey).toBeUndefined();
     expect(text(open, 'infra/k8s/base/configmap.yaml')).toContain('ALLOW_UNAUTHENTICATED: "true"');
     expect(text(open, 'infra/k8s/base/configmap.yaml').match(/AUTH_MODE/g)).toHaveLength(1);
+  });
+
+  it('mints an API key for apikey mode: .env holds its hash, the key itself is shown once', () => {
+    const plan = planProject(template, choose({ apps: ['hono-http'], auth: 'apikey' }));
+    const key = plan.apiKey as string;
+    expect(key).toMatch(/^mcpr_[\w-]{43}$/);
+    const hash = createHash('sha256').update(key).digest('hex');
+    expect(text(plan, '.env')).toMatch(new RegExp(`^API_KEYS=me:tickets:write:${hash}$`, 'm'));
+    expect([...plan.files.values()].some((body) => body.toString().includes(key))).toBe(false);
+    // start loads it; git never sees it.
+    expect(JSON.parse(text(plan, 'apps/hono-http/package.json')).scripts.start).toContain(
+      '--env-file-if-exists=../../.env',
+    );
+    expect(text(plan, '.gitignore')).toMatch(/^\.env$/m);
+  });
+
+  it('documents in .env.example every variable the chosen apps read', () => {
+    const plan = planProject(template, choose({ apps: ['express-sessions'], infra: [] }));
+    const example = text(plan, '.env.example');
+    for (const name of ['HOST', 'AUTH_MODE', 'REDIS_KEY_PREFIX', 'SESSION_MAX', 'METRICS_PORT']) {
+      expect(example).toMatch(new RegExp(`^# ${name}=$`, 'm'));
+    }
+    expect(example).not.toMatch(/^# (LANE|EMF_ENABLED)=/m);
   });
 
   it('refuses Docker or Kubernetes for a project without an HTTP app', () => {

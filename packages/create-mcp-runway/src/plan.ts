@@ -4,6 +4,7 @@
  * the shared files change (scope, root scripts, lockfile, docs links). Pure: writes nothing.
  */
 
+import { CONFIGURATION_REFERENCE } from './env.js';
 import { generatedFiles, mainApp } from './generated.js';
 import { pruneLockfile } from './lockfile.js';
 import type { Choices } from './options.js';
@@ -23,6 +24,8 @@ import type { Template } from './template.js';
 export interface Plan {
   /** The apps the project gets, in catalogue order. Apps are leaves: none needs another. */
   apps: AppName[];
+  /** With `--auth apikey`: the key whose hash `.env` holds, to show once and never store. */
+  apiKey?: string;
   /** Workspace package folders, in the order they were found. */
   packages: string[];
   files: Map<string, string | Buffer>;
@@ -135,7 +138,8 @@ export function planProject(source: Template, choices: Choices): Plan {
   const files = new Map<string, string | Buffer>();
   const rename = (name: string) => name.replace(TEMPLATE_SCOPE, `${choices.scope}/`);
   const named = packages.map((dir) => ({ dir, name: rename((all.get(dir) as Manifest).name) }));
-  const generated = generatedFiles(choices, apps, named);
+  const reference = template.read(CONFIGURATION_REFERENCE).toString('utf8');
+  const { files: generated, apiKey } = generatedFiles(choices, apps, named, reference);
   const outputPaths = new Set([...paths, ...generated.keys()]);
 
   const product = productName(choices);
@@ -161,8 +165,8 @@ export function planProject(source: Template, choices: Choices): Plan {
     } else if (path === 'infra/k8s/base/configmap.yaml') text = withAuthSettings(text, choices);
     files.set(target, own(text));
   }
-  for (const [path, text] of generated) files.set(path, text);
-  return { apps, packages, files };
+  for (const [path, text] of generated) files.set(path, own(text));
+  return apiKey === undefined ? { apps, packages, files } : { apps, packages, files, apiKey };
 }
 
 function trimManifest(text: string, names: ReadonlySet<string> | undefined): string {

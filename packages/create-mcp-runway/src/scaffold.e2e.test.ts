@@ -157,7 +157,9 @@ async function startServer(cwd: string): Promise<{ url: string; stop(): Promise<
   const child = spawn(command, [...args, 'start'], {
     cwd,
     detached: true,
-    env: cleanEnv({ PORT: '0', METRICS_PORT: '0', LOG_FORMAT: 'json' }),
+    // The project's .env says AUTH_MODE=oauth with no issuer yet (start would refuse, as it
+    // should): the environment wins over .env, so the kit checks the open server.
+    env: cleanEnv({ PORT: '0', METRICS_PORT: '0', LOG_FORMAT: 'json', AUTH_MODE: 'none' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

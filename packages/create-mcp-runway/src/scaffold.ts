@@ -31,7 +31,8 @@ export function writeProject(directory: string, plan: Plan, force: boolean): voi
   for (const [path, content] of plan.files) {
     const target = join(directory, path);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content, { mode: EXECUTABLE.test(path) ? 0o755 : 0o644 });
+    const mode = EXECUTABLE.test(path) ? 0o755 : path === '.env' ? 0o600 : 0o644;
+    writeFileSync(target, content, { mode });
   }
 }
 
