@@ -37,8 +37,8 @@ import {
 import type { Logger } from '@mcp-runway/logging';
 import type { McpMetrics } from '@mcp-runway/metrics';
 import { mcpMetrics, mcpTracing } from '@mcp-runway/metrics/hono';
-import { clientKey } from '@mcp-runway/rate-limit';
-import { rateLimit } from '@mcp-runway/rate-limit/hono';
+import { clientKey, heldKind } from '@mcp-runway/rate-limit';
+import { concurrencyLimit, rateLimit } from '@mcp-runway/rate-limit/hono';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { Security } from './security.js';
@@ -122,9 +122,11 @@ export function createPipeline({
 
   // 7. The MCP endpoint, in order:
   //    refuse new work while draining; authenticate (401 before the body is read);
-  //    check and parse the body; require the tool's scopes (403 step-up); spend the caller's
-  //    rate-limit budget (429); then hand the parsed message and the verified caller to the
-  //    SDK, which serves 2026-07-28 and 2025-11-25 statelessly.
+  //    check and parse the body; require the tool's scopes (403 step-up); take one of the
+  //    caller's concurrent slots, a tool call or a stream (429), held until the response ends;
+  //    spend the caller's rate-limit budget (429); then hand the parsed message and the
+  //    verified caller to the SDK, which serves 2026-07-28 and 2025-11-25 statelessly.
+  //    The slot comes before the budget so that a call refused for either spends nothing.
   app.post(
     config.MCP_PATH,
     drainGuard(drain),
@@ -133,6 +135,13 @@ export function createPipeline({
     // The request's trace span, a child of the caller's traceparent (free unless tracing is on).
     metrics ? mcpTracing<AppEnv>(metrics) : pass,
     auth ? requireToolScopes(toolPolicies, auth.challenge) : pass,
+    security
+      ? concurrencyLimit<AppEnv>({
+          limiter: security.concurrency,
+          key: rateLimitKey,
+          kind: (c) => heldKind(c.req.method, c.var.mcp?.method),
+        })
+      : pass,
     security
       ? rateLimit<AppEnv>({
           limiter: security.limiter,

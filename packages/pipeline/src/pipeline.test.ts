@@ -157,3 +157,86 @@ for (const [name, build] of [
     });
   });
 }
+
+/**
+ * What a caller may hold at once, beside how often it may call: two tool calls and one stream
+ * per caller here (the budget is large, so only the concurrency limit refuses).
+ */
+const heldConfig = loadConfig(schema, {
+  AUTH_MODE: 'apikey',
+  API_KEYS: `reader::${hashApiKey(reader)},writer:${FIXTURE_WRITE_SCOPE}:${hashApiKey(writer)}`,
+  BODY_LIMIT: '4kb',
+  RATE_LIMIT_POINTS: '1000',
+  MAX_CONCURRENT_CALLS: '2',
+  MAX_CONCURRENT_STREAMS: '1',
+});
+const slowCall = () => call('slow', { steps: 1, stepMs: 1_000 });
+const listen = () => modern('subscriptions/listen', { notifications: { toolsListChanged: true } });
+
+for (const [name, build] of [
+  ['Hono (stateless lane)', hono],
+  ['Express (both lanes)', express],
+] as const) {
+  describe(`the ${name} pipeline's concurrency limit`, () => {
+    let lane: Lane;
+    let security: Security;
+    beforeAll(async () => {
+      security = await createSecurity(heldConfig, { logger, server: fixtureServerModule });
+      lane = await build(security);
+    });
+    afterAll(async () => {
+      await lane.close();
+      await security.close();
+    });
+    const send = (request: { headers: Record<string, string>; body: string }, key: string) =>
+      lane.send({ ...request.headers, ...bearer(key) }, request.body);
+
+    /** Until the writer holds `count` running calls. */
+    async function holding(count: number): Promise<void> {
+      for (let tries = 0; security.concurrency.held('principal:apikey:writer', 'call') < count; ) {
+        if (++tries > 250) throw new Error(`the writer never held ${count} calls`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+
+    it("refuses a caller's third running tool call with 429 while another caller is served", async () => {
+      const running = [send(slowCall(), writer), send(slowCall(), writer)];
+      await holding(2);
+      const refused = await send(slowCall(), writer);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(refused.headers.get('ratelimit-limit')).toBeNull();
+      expect(((await refused.json()) as { error: { code: number } }).error.code).toBe(-31429);
+      const other = await send(call('echo', { text: 'hi' }), reader);
+      expect(other.status).toBe(200);
+      await other.text();
+      for (const response of await Promise.all(running)) {
+        expect(response.status).toBe(200);
+        await response.text();
+      }
+      // Both slots are free again, and only both: two more run, a third is refused.
+      const again = [send(slowCall(), writer), send(slowCall(), writer)];
+      await holding(2);
+      expect((await send(slowCall(), writer)).status).toBe(429);
+      for (const response of await Promise.all(again)) await response.text();
+    });
+
+    it('holds a subscriptions/listen stream until it ends: a second one waits, a tool call does not', async () => {
+      const first = await send(listen(), reader);
+      expect(first.status).toBe(200);
+      expect(first.headers.get('content-type')).toContain('text/event-stream');
+      expect((await send(listen(), reader)).status).toBe(429);
+      const meanwhile = await send(call('echo', { text: 'hi' }), reader);
+      expect(meanwhile.status).toBe(200);
+      await meanwhile.text();
+      await first.body?.cancel();
+      let next = await send(listen(), reader);
+      for (let tries = 0; next.status === 429 && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        next = await send(listen(), reader);
+      }
+      expect(next.status).toBe(200);
+      await next.body?.cancel();
+    });
+  });
+}

@@ -1,7 +1,8 @@
 /**
- * Step 3: who may call, and how often. Builds the authenticator (API keys or an OAuth 2.1
- * resource server) and the rate limiter from the configuration, for the MCP server the app
- * mounts (its tool scopes and costs). The pipeline decides where they run.
+ * Step 3: who may call, how often, and how much at once. Builds the authenticator (API keys
+ * or an OAuth 2.1 resource server), the rate limiter and the concurrency limiter from the
+ * configuration, for the MCP server the app mounts (its tool scopes and costs). The pipeline
+ * decides where they run.
  */
 import {
   type AuthConfig,
@@ -11,6 +12,8 @@ import {
 } from '@mcp-runway/auth';
 import type { Logger } from '@mcp-runway/logging';
 import {
+  type ConcurrencyLimiter,
+  createConcurrencyLimiter,
   createRateLimiter,
   parseTrustProxy,
   type RateLimitConfig,
@@ -23,6 +26,8 @@ export interface Security {
   /** Undefined when AUTH_MODE=none. */
   auth: Authentication | undefined;
   limiter: RateLimiter;
+  /** Tool calls and streams one caller, and everyone, may hold at once (in this process). */
+  concurrency: ConcurrencyLimiter;
   trustProxy: TrustProxy;
   /** Closes the limiter (the Redis connection belongs to the app, which closes it). */
   close(): Promise<void>;
@@ -61,6 +66,13 @@ export async function createSecurity(
       resourceName: server.info.name,
     }),
     limiter,
+    concurrency: createConcurrencyLimiter({
+      calls: { perKey: config.MAX_CONCURRENT_CALLS, total: config.MAX_CONCURRENT_CALLS_TOTAL },
+      streams: {
+        perKey: config.MAX_CONCURRENT_STREAMS,
+        total: config.MAX_CONCURRENT_STREAMS_TOTAL,
+      },
+    }),
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
     close: () => limiter.close(),
   };

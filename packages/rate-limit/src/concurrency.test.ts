@@ -1,6 +1,6 @@
 import { toErrorResponse } from '@mcp-runway/errors';
 import { describe, expect, it } from 'vitest';
-import { concurrencyLimitedError, createConcurrencyLimiter } from './index.js';
+import { concurrencyLimitedError, createConcurrencyLimiter, heldKind } from './index.js';
 
 const limiter = () =>
   createConcurrencyLimiter({ calls: { perKey: 2, total: 3 }, streams: { perKey: 1, total: 2 } });
@@ -111,5 +111,17 @@ describe('concurrencyLimitedError', () => {
         },
       },
     });
+  });
+});
+
+describe('heldKind', () => {
+  it('counts tool calls and streams, and nothing a running tool may be waiting for', () => {
+    expect(heldKind('POST', 'tools/call')).toBe('call');
+    expect(heldKind('POST', 'subscriptions/listen')).toBe('stream');
+    expect(heldKind('GET', undefined)).toBe('stream');
+    for (const method of ['tools/list', 'notifications/cancelled', undefined]) {
+      expect(heldKind('POST', method)).toBeUndefined();
+    }
+    expect(heldKind('DELETE', undefined)).toBeUndefined();
   });
 });

@@ -123,6 +123,24 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
 }
 
 /**
+ * What an MCP request holds while it is served, the one policy both pipelines use: a
+ * `tools/call` is a `call` (its tool runs as long as it runs); a `subscriptions/listen` POST
+ * and a GET (a 2025 session's stream, or its resumption) are a `stream` that stays open;
+ * anything else is answered at once and is not counted. Notifications and a 2025 client's
+ * responses in particular must never wait: a running tool may be waiting for them.
+ */
+export function heldKind(
+  httpMethod: string,
+  mcpMethod: string | undefined,
+): ConcurrencyKind | undefined {
+  if (httpMethod === 'GET') return 'stream';
+  if (httpMethod !== 'POST') return undefined;
+  if (mcpMethod === 'tools/call') return 'call';
+  if (mcpMethod === 'subscriptions/listen') return 'stream';
+  return undefined;
+}
+
+/**
  * The refusal: HTTP 429 with `Retry-After` and the same JSON-RPC body (code -31429) as a
  * spent budget, so a client handles every limit one way. No `RateLimit-*` headers: they
  * describe the budget of points, which this refusal did not touch.

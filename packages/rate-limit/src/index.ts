@@ -10,7 +10,7 @@ export type {
   ConcurrencyLimitName,
   ConcurrencyStats,
 } from './concurrency.js';
-export { concurrencyLimitedError, createConcurrencyLimiter } from './concurrency.js';
+export { concurrencyLimitedError, createConcurrencyLimiter, heldKind } from './concurrency.js';
 export type { RateLimitConfig } from './config.js';
 export { rateLimitConfig } from './config.js';
 export type { ToolCosts } from './costs.js';

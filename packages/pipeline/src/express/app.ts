@@ -35,8 +35,8 @@ import {
 import type { Logger } from '@mcp-runway/logging';
 import type { McpMetrics } from '@mcp-runway/metrics';
 import { mcpMetrics, mcpTracing } from '@mcp-runway/metrics/express';
-import { clientKey } from '@mcp-runway/rate-limit';
-import { rateLimit } from '@mcp-runway/rate-limit/express';
+import { clientKey, heldKind } from '@mcp-runway/rate-limit';
+import { concurrencyLimit, rateLimit } from '@mcp-runway/rate-limit/express';
 import type { SessionRegistry } from '@mcp-runway/sessions';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import express, { type Express } from 'express';
@@ -111,23 +111,33 @@ export function createPipeline({
 
   // 7. The MCP endpoint, in the Hono app's order: refuse new work while draining;
   //    authenticate (401 before the body is read); check and parse the body (POST only);
-  //    require the tool's scopes (403 step-up); spend the caller's budget (429); then the
-  //    lane split: 2025 traffic to the session registry, 2026-07-28 to the stateless handler.
+  //    require the tool's scopes (403 step-up); take a concurrent slot, a tool call or a
+  //    stream such as a 2025 session's GET (429), held until the response closes; spend the
+  //    caller's budget (429); then the lane split: 2025 traffic to the session registry,
+  //    2026-07-28 to the stateless handler.
   const guard = [drainGuard(drain), auth ? authenticate<AppLocals>(auth.authenticator) : pass];
+  const limitKey = (req: express.Request, res: express.Response<unknown, AppLocals>) =>
+    clientKey({
+      principalId: callerId(res.locals.principal),
+      remoteAddress: req.socket.remoteAddress,
+      forwardedFor: req.get('x-forwarded-for'),
+      trustProxy: security?.trustProxy ?? 0,
+    });
   const limit = security
-    ? rateLimit<AppLocals>({
-        limiter: security.limiter,
-        key: (req, res) =>
-          clientKey({
-            principalId: callerId(res.locals.principal),
-            remoteAddress: req.socket.remoteAddress,
-            forwardedFor: req.get('x-forwarded-for'),
-            trustProxy: security.trustProxy,
-          }),
-        tool: (_req, res) =>
-          res.locals.mcp?.method === 'tools/call' ? res.locals.mcp.toolName : undefined,
-      })
-    : pass;
+    ? [
+        concurrencyLimit<AppLocals>({
+          limiter: security.concurrency,
+          key: limitKey,
+          kind: (req, res) => heldKind(req.method, res.locals.mcp?.method),
+        }),
+        rateLimit<AppLocals>({
+          limiter: security.limiter,
+          key: limitKey,
+          tool: (_req, res) =>
+            res.locals.mcp?.method === 'tools/call' ? res.locals.mcp.toolName : undefined,
+        }),
+      ]
+    : [pass];
   const lanes = mcpLanes({ sessions, modern });
   app.post(
     config.MCP_PATH,
@@ -136,13 +146,13 @@ export function createPipeline({
     // The request's trace span, a child of the caller's traceparent (free unless tracing is on).
     metrics ? mcpTracing(metrics) : pass,
     auth ? requireToolScopes<AppLocals>(toolPolicies, auth.challenge) : pass,
-    limit,
+    ...limit,
     lanes,
   );
   // GET (the session's notification stream, or a resume) and DELETE (end the session):
   // no body, so no body checks and no tool.
-  app.get(config.MCP_PATH, ...guard, limit, lanes);
-  app.delete(config.MCP_PATH, ...guard, limit, lanes);
+  app.get(config.MCP_PATH, ...guard, ...limit, lanes);
+  app.delete(config.MCP_PATH, ...guard, ...limit, lanes);
   app.all(config.MCP_PATH, methodNotAllowed(['GET', 'POST', 'DELETE']));
 
   // 8. Anything else is a 404; every error becomes a JSON-RPC error body with its status.

@@ -15,6 +15,7 @@ function createApp() {
     streams: { perKey: 1, total: 10 },
   });
   const open: ReadableStreamDefaultController<Uint8Array>[] = [];
+  const waiting: ((value: unknown) => void)[] = [];
   const app = new Hono();
   app.onError((error, c) => {
     const { httpStatus, headers, body } = toErrorResponse(error, null);
@@ -30,8 +31,10 @@ function createApp() {
         return kind === 'call' || kind === 'stream' ? kind : undefined;
       },
     }),
-    (c) => {
+    async (c) => {
       if (c.req.query('fail') !== undefined) throw new RunwayError(-32603, 500, 'boom');
+      // A handler that ignores its request's abort signal and answers when the test says.
+      if (c.req.query('wait') !== undefined) await new Promise((resolve) => waiting.push(resolve));
       const body = new ReadableStream<Uint8Array>({
         start: (controller) => {
           open.push(controller);
@@ -41,9 +44,9 @@ function createApp() {
       return c.body(body, 200, { 'content-type': 'text/event-stream' });
     },
   );
-  const post = (key: string, query: string) =>
-    app.request(`/mcp?${query}`, { method: 'POST', headers: { 'x-test-key': key } });
-  return { limiter, open, post };
+  const post = (key: string, query: string, signal: AbortSignal | null = null) =>
+    app.request(`/mcp?${query}`, { method: 'POST', headers: { 'x-test-key': key }, signal });
+  return { limiter, open, waiting, post };
 }
 
 describe('concurrencyLimit (Hono)', () => {
@@ -69,6 +72,19 @@ describe('concurrencyLimit (Hono)', () => {
     expect(limiter.held('alice', 'stream')).toBe(1);
     await response.body?.cancel();
     expect(limiter.held('alice', 'stream')).toBe(0);
+  });
+
+  it('frees the slot when the client goes away before the answer starts, as Express does', async () => {
+    const { limiter, waiting, post } = createApp();
+    const client = new AbortController();
+    const pending = post('alice', 'kind=call&wait', client.signal);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(limiter.held('alice', 'call')).toBe(1);
+    client.abort();
+    expect(limiter.held('alice', 'call')).toBe(0);
+    for (const resolve of waiting) resolve(undefined);
+    await (await pending).body?.cancel();
+    expect(limiter.stats).toEqual({ calls: 0, streams: 0, keys: 0 });
   });
 
   it('frees the slot of a request whose handler failed, once its error is answered', async () => {
