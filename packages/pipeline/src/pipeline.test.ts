@@ -10,6 +10,7 @@ import { authConfig, hashApiKey, mintApiKey } from '@mcp-runway/auth';
 import { composeConfig, loadConfig } from '@mcp-runway/config';
 import { createDrain, httpConfig } from '@mcp-runway/http';
 import { createLogger } from '@mcp-runway/logging';
+import { createMetrics, type McpMetrics } from '@mcp-runway/metrics';
 import { rateLimitConfig } from '@mcp-runway/rate-limit';
 import { SessionRegistry } from '@mcp-runway/sessions';
 import { modern } from '@mcp-runway/testing';
@@ -39,7 +40,7 @@ interface Lane {
   close(): Promise<void>;
 }
 
-async function hono(security: Security): Promise<Lane> {
+async function hono(security: Security, metrics?: McpMetrics): Promise<Lane> {
   const mcp = createMcpHandler(factory, { legacy: 'stateless' });
   const app = createHonoPipeline({
     config,
@@ -48,6 +49,7 @@ async function hono(security: Security): Promise<Lane> {
     toolPolicies: fixtureServerModule.toolPolicies,
     drain: createDrain(),
     security,
+    ...(metrics && { metrics }),
     clientAddress: () => '127.0.0.1',
   });
   return {
@@ -61,7 +63,7 @@ async function hono(security: Security): Promise<Lane> {
   };
 }
 
-async function express(security: Security): Promise<Lane> {
+async function express(security: Security, metrics?: McpMetrics): Promise<Lane> {
   const modernLane = createMcpHandler(factory, { legacy: 'reject' });
   const sessions = new SessionRegistry({ factory, logger });
   const app = createExpressPipeline({
@@ -72,6 +74,7 @@ async function express(security: Security): Promise<Lane> {
     sessions,
     drain: createDrain(),
     security,
+    ...(metrics && { metrics }),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -180,9 +183,20 @@ for (const [name, build] of [
   describe(`the ${name} pipeline's concurrency limit`, () => {
     let lane: Lane;
     let security: Security;
+    const metrics = createMetrics({ processMetrics: false });
+    const refusals = async (limit: string) => {
+      const line = `mcp_rate_limited_total{limit="${limit}"} `;
+      const text = await metrics.registry.metrics();
+      return Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(line))
+          ?.slice(line.length) ?? 0,
+      );
+    };
     beforeAll(async () => {
       security = await createSecurity(heldConfig, { logger, server: fixtureServerModule });
-      lane = await build(security);
+      lane = await build(security, metrics);
     });
     afterAll(async () => {
       await lane.close();
@@ -207,6 +221,11 @@ for (const [name, build] of [
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(refused.headers.get('ratelimit-limit')).toBeNull();
       expect(((await refused.json()) as { error: { code: number } }).error.code).toBe(-31429);
+      for (let tries = 0; (await refusals('concurrent_calls')) < 1 && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20)); // Express counts on 'close'
+      }
+      expect(await refusals('concurrent_calls')).toBe(1);
+      expect(await refusals('global')).toBe(0);
       const other = await send(call('echo', { text: 'hi' }), reader);
       expect(other.status).toBe(200);
       await other.text();
