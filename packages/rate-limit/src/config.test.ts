@@ -13,6 +13,8 @@ describe('rateLimitConfig', () => {
       MAX_CONCURRENT_CALLS_TOTAL: 1000,
       MAX_CONCURRENT_STREAMS: 10,
       MAX_CONCURRENT_STREAMS_TOTAL: 1000,
+      AUTH_FAILURE_LIMIT: 20,
+      AUTH_FAILURE_WINDOW_S: 60,
     });
   });
 

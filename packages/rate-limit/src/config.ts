@@ -4,7 +4,8 @@ import { z } from 'zod';
 /**
  * Step 3: how often, and how much at once. The global budget, what one caller may hold open
  * (per principal, or per client address when anonymous) and what everyone may hold together
- * in this process, and which proxies' X-Forwarded-For to believe.
+ * in this process, how many failed authentications one client address gets, and which
+ * proxies' X-Forwarded-For to believe.
  */
 export const rateLimitConfig = configPiece(
   {
@@ -19,6 +20,9 @@ export const rateLimitConfig = configPiece(
     MAX_CONCURRENT_STREAMS: positiveInt(10),
     /** Streams open at once in this process, all callers together. */
     MAX_CONCURRENT_STREAMS_TOTAL: positiveInt(1000),
+    /** Failed authentications one client address may have per window; then 429, unchecked. */
+    AUTH_FAILURE_LIMIT: positiveInt(20),
+    AUTH_FAILURE_WINDOW_S: positiveInt(60),
     /** Proxies in front of the app whose X-Forwarded-For to trust: a hop count or addresses/CIDRs. */
     TRUST_PROXY: z.string().optional(),
   },

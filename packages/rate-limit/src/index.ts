@@ -1,3 +1,5 @@
+export type { AuthFailureLimiter, AuthFailureLimiterOptions } from './auth-failures.js';
+export { createAuthFailureLimiter } from './auth-failures.js';
 export type { RateLimitBudget } from './budget.js';
 export type { ClientKeyInput, TrustProxy } from './client-key.js';
 export { clientIp, clientKey, normalizeIp, parseTrustProxy } from './client-key.js';
