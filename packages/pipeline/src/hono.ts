@@ -93,6 +93,16 @@ export function createPipeline({
       forwardedFor: c.req.header('x-forwarded-for'),
       trustProxy: security?.trustProxy ?? 0,
     });
+  // Whose failed authentications a request counts toward: always its client address.
+  const failures = security?.authFailures && {
+    limit: security.authFailures,
+    key: (c: Context) =>
+      clientKey({
+        remoteAddress: clientAddress(c),
+        forwardedFor: c.req.header('x-forwarded-for'),
+        trustProxy: security.trustProxy,
+      }),
+  };
 
   const app = new Hono<AppEnv>();
   app.onError(errorHandler());
@@ -121,7 +131,9 @@ export function createPipeline({
   }
 
   // 7. The MCP endpoint, in order:
-  //    refuse new work while draining; authenticate (401 before the body is read);
+  //    refuse new work while draining; refuse a client address that failed authentication
+  //    too often (429, before its credential is looked at), else authenticate (401 before the
+  //    body is read, each refused credential counted);
   //    check and parse the body; require the tool's scopes (403 step-up); take one of the
   //    caller's concurrent slots, a tool call or a stream (429), held until the response ends;
   //    spend the caller's rate-limit budget (429); then hand the parsed message and the
@@ -130,7 +142,7 @@ export function createPipeline({
   app.post(
     config.MCP_PATH,
     drainGuard(drain),
-    auth ? authenticate(auth.authenticator) : pass,
+    auth ? authenticate(auth.authenticator, failures ? { failures } : {}) : pass,
     mcpPost({ maxBodyBytes: config.BODY_LIMIT }),
     // The request's trace span, a child of the caller's traceparent (free unless tracing is on).
     metrics ? mcpTracing<AppEnv>(metrics) : pass,

@@ -259,3 +259,73 @@ for (const [name, build] of [
     });
   });
 }
+
+/** Three failed authentications per client address, then 429 before any credential check. */
+const guardedConfig = loadConfig(schema, {
+  AUTH_MODE: 'apikey',
+  API_KEYS: `reader::${hashApiKey(reader)}`,
+  BODY_LIMIT: '4kb',
+  RATE_LIMIT_POINTS: '1000',
+  AUTH_FAILURE_LIMIT: '3',
+});
+
+for (const [name, build] of [
+  ['Hono (stateless lane)', hono],
+  ['Express (both lanes)', express],
+] as const) {
+  describe(`the ${name} pipeline's failed-authentication limit`, () => {
+    let lane: Lane;
+    let security: Security;
+    let checked = 0;
+    const metrics = createMetrics({ processMetrics: false });
+    beforeAll(async () => {
+      security = await createSecurity(guardedConfig, { logger, server: fixtureServerModule });
+      // Count what reaches the real API-key authenticator: a refused address must not.
+      const authenticator = security.auth?.authenticator;
+      if (!authenticator) throw new Error('AUTH_MODE=apikey builds an authenticator');
+      const check = authenticator.authenticate.bind(authenticator);
+      authenticator.authenticate = (credentials) => {
+        checked++;
+        return check(credentials);
+      };
+      lane = await build(security, metrics);
+    });
+    afterAll(async () => {
+      await lane.close();
+      await security.close();
+    });
+
+    it('refuses an address that failed too often with 429, before its credential is checked', async () => {
+      const request = call('whoami');
+      // A request without credentials is not a failure: it is how a client learns to log in.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const anonymous = await lane.send(request.headers, request.body);
+        expect(anonymous.status).toBe(401);
+        await anonymous.text();
+      }
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const wrong = await lane.send(
+          { ...request.headers, ...bearer(mintApiKey()) },
+          request.body,
+        );
+        expect(wrong.status).toBe(401);
+        await wrong.text();
+      }
+      expect(checked).toBe(8);
+
+      for (const key of [mintApiKey(), reader]) {
+        const refused = await lane.send({ ...request.headers, ...bearer(key) }, request.body);
+        expect(refused.status).toBe(429);
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(50);
+        expect(((await refused.json()) as { error: { code: number } }).error.code).toBe(-31429);
+      }
+      expect(checked).toBe(8);
+      const line = 'mcp_rate_limited_total{limit="auth_failures"} 2';
+      for (let tries = 0; !(await metrics.registry.metrics()).includes(line) && tries < 50; ) {
+        tries++;
+        await new Promise((resolve) => setTimeout(resolve, 20)); // Express counts on 'close'
+      }
+      expect(await metrics.registry.metrics()).toContain(line);
+    });
+  });
+}
