@@ -172,7 +172,8 @@ export const errorCatalog: readonly ErrorCodeInfo[] = [
     code: -31429,
     httpStatus: 429,
     era: 'application',
-    meaning: 'Over the rate limit; Retry-After says when to retry.',
+    meaning:
+      'Over a limit: the rate-limit budget, concurrent tool calls or streams, or failed authentications from the address; Retry-After says when to retry.',
   },
   {
     name: 'ServiceUnavailable',
