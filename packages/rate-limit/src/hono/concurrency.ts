@@ -1,8 +1,11 @@
 /**
  * Hono adapter for the concurrency limiter. A slot is held from the moment the request is let
- * through until its response is over: the body read to its end, the body cancelled (the
- * client went away mid-stream), or the request aborted (the client went away before the
- * response started). Whichever comes first frees it; the others do nothing.
+ * through until its response is over. An event stream is over when its body has been read to
+ * the end or cancelled (the client went away mid-stream); any other answer (JSON, an error) is
+ * complete when the handler returns it, so its slot is freed then, without touching the body
+ * (@hono/node-server writes a plain body on a fast path that reading it would lose). The
+ * request being aborted (the client went away before the answer) frees it too. Whichever
+ * comes first frees the slot; the others do nothing.
  */
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import {
@@ -62,7 +65,8 @@ export function concurrencyLimit<E extends Env = Env>(
       release();
       throw error;
     }
-    const { body } = c.res;
+    const streaming = c.res.headers.get('content-type')?.startsWith('text/event-stream');
+    const body = streaming ? c.res.body : null;
     if (body === null) release();
     else c.res = new Response(untilEnd(body, release), c.res);
   };
