@@ -133,12 +133,12 @@ export function createPipeline({
   // 7. The MCP endpoint, in order:
   //    refuse new work while draining; refuse a client address that failed authentication
   //    too often (429, before its credential is looked at), else authenticate (401 before the
-  //    body is read, each refused credential counted);
-  //    check and parse the body; require the tool's scopes (403 step-up); take one of the
-  //    caller's concurrent slots, a tool call or a stream (429), held until the response ends;
-  //    spend the caller's rate-limit budget (429); then hand the parsed message and the
-  //    verified caller to the SDK, which serves 2026-07-28 and 2025-11-25 statelessly.
-  //    The slot comes before the budget so that a call refused for either spends nothing.
+  //    body is read, each refused credential counted); check and parse the body; require the
+  //    tool's scopes (403 step-up); take one of the caller's concurrent slots, a tool call or
+  //    a stream (429), held until the response ends; spend the caller's rate-limit budget
+  //    (429); then hand the parsed message and the verified caller to the SDK, which serves
+  //    2026-07-28 and 2025-11-25 statelessly. The slot comes before the budget so that a call
+  //    refused for either spends nothing.
   app.post(
     config.MCP_PATH,
     drainGuard(drain),

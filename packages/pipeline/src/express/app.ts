@@ -112,11 +112,10 @@ export function createPipeline({
   // 7. The MCP endpoint, in the Hono app's order: refuse new work while draining; refuse a
   //    client address that failed authentication too often (429, before its credential is
   //    looked at), else authenticate (401 before the body is read, each refused credential
-  //    counted); check and parse the body (POST only);
-  //    require the tool's scopes (403 step-up); take a concurrent slot, a tool call or a
-  //    stream such as a 2025 session's GET (429), held until the response closes; spend the
-  //    caller's budget (429); then the lane split: 2025 traffic to the session registry,
-  //    2026-07-28 to the stateless handler.
+  //    counted); check and parse the body (POST only); require the tool's scopes (403
+  //    step-up); take a concurrent slot, a tool call or a stream such as a 2025 session's GET
+  //    (429), held until the response closes; spend the caller's budget (429); then the lane
+  //    split: 2025 traffic to the session registry, 2026-07-28 to the stateless handler.
   const failures = security?.authFailures && {
     limit: security.authFailures,
     key: (req: express.Request) =>
