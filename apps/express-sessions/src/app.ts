@@ -46,7 +46,8 @@ export async function createApp({
   redis,
   keyPrefix,
 }: AppOptions): Promise<App> {
-  // 3. Security: the authenticator (AUTH_MODE) and the rate limiter.
+  // 3. Security: the authenticator (AUTH_MODE) with its limit on failed
+  //    authentication, the rate limiter and the concurrency limiter.
   const security = await createSecurity(config, { logger, server, redis });
 
   // 4. The MCP server, served two ways. Both lanes build servers from the same factory.
@@ -83,6 +84,7 @@ export async function createApp({
   });
   metrics.watchSessions(sessions.registry, { max: config.SESSION_MAX });
   metrics.watchRateLimiter(security.limiter);
+  if (security.authFailures) metrics.watchRateLimiter(security.authFailures);
   metrics.watchReadiness(() => !drain.draining);
 
   return {

@@ -35,12 +35,14 @@ export interface App {
 }
 
 export async function createApp({ config, logger, server, redis }: AppOptions): Promise<App> {
-  // 3. Security: the authenticator (AUTH_MODE) and the rate limiter (in memory, or Redis).
+  // 3. Security: the authenticator (AUTH_MODE) with its limit on failed authentication, the
+  //    rate limiter (in memory, or Redis) and the concurrency limiter.
   const security = await createSecurity(config, { logger, server, redis });
 
   // 4. Metrics: request and tool-call metrics, bounded to the server's own tool names.
   const metrics = createMetrics({ tools: server.toolNames });
   metrics.watchRateLimiter(security.limiter);
+  if (security.authFailures) metrics.watchRateLimiter(security.authFailures);
 
   // 5. The MCP server behind the SDK's stateless handler, for both eras. Every server is
   //    instrumented before its tools register (tool calls timed and counted); 2026-07-28

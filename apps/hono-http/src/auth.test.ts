@@ -227,3 +227,87 @@ describe('AUTH_MODE=apikey', () => {
     for (const key of [current, retired, unknown]) expect(app.logs()).not.toContain(key);
   });
 });
+
+describe('failed authentication', () => {
+  const key = mintApiKey();
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp({ AUTH_MODE: 'apikey', API_KEYS: `ci::${hashApiKey(key)}` });
+  });
+  afterAll(() => app.close());
+
+  it('costs the address: after 20 wrong keys it gets 429 before any key is compared, a forged X-Forwarded-For included', async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const forged = { 'x-forwarded-for': `198.51.100.${attempt}` };
+      const response = await post(app, { authorization: `Bearer ${mintApiKey()}`, ...forged });
+      statuses.push(response.status);
+      await response.text();
+    }
+    expect(statuses.slice(0, 20).every((status) => status === 401)).toBe(true);
+    expect(statuses.slice(20).every((status) => status === 429)).toBe(true);
+    // The address is refused, whatever it presents now: the right key is not even checked.
+    const refused = await post(app, { authorization: `Bearer ${key}` });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(30);
+    expect(((await refused.json()) as { error: { code: number } }).error.code).toBe(-31429);
+    const scrape = await (await fetch(app.metricsUrl)).text();
+    expect(scrape).toContain('mcp_rate_limited_total{limit="auth_failures"} 81');
+    expect(scrape).toContain('mcp_auth_failures_total{reason="invalid"} 20');
+  });
+});
+
+describe('failed authentication with opaque tokens (introspection)', () => {
+  const INTROSPECTOR = { clientId: 'mcp-server', clientSecret: 'mcp-server-secret-5e1a' };
+  let as: TestAuthorizationServer;
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp(
+      {
+        AUTH_MODE: 'oauth',
+        RESOURCE_URI: 'auto',
+        AUTH_FAILURE_LIMIT: '10',
+        OAUTH_INTROSPECTION_CLIENT_ID: INTROSPECTOR.clientId,
+        OAUTH_INTROSPECTION_CLIENT_SECRET: INTROSPECTOR.clientSecret,
+      },
+      {
+        prepare: async (url) => {
+          as = await startAuthorizationServer({
+            resources: { [`${url}/mcp`]: 'opaque' },
+            scopes: [BASE_SCOPE],
+            clients: [READER],
+            introspector: INTROSPECTOR,
+          });
+          return { OAUTH_ISSUER: as.issuer, OAUTH_INTROSPECTION_URL: as.introspectionUrl };
+        },
+      },
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await as?.close();
+  });
+  const introspections = () => as.requests.get('/token/introspection') ?? 0;
+
+  it('asks the authorization server about a bad token once, and about no token once the address failed too often', async () => {
+    const good = await as.token(READER, { resource: app.config.RESOURCE_URI as string });
+    expect((await post(app, { authorization: `Bearer ${good}` })).status).toBe(200);
+    const before = introspections();
+
+    // The same bad token again and again: one introspection call, then the remembered answer.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect((await post(app, { authorization: 'Bearer the-same-bad-token' })).status).toBe(401);
+    }
+    expect(introspections() - before).toBe(1);
+
+    // A hundred random tokens: calls stop at the limit (10 failures, 5 of them spent above).
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const random = `random-${crypto.randomUUID()}`;
+      statuses.push((await post(app, { authorization: `Bearer ${random}` })).status);
+    }
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(95);
+    expect(introspections() - before).toBe(1 + 5);
+  });
+});

@@ -1,4 +1,9 @@
-import { ForbiddenError, InvalidRequestError, UnauthorizedError } from '@mcp-runway/errors';
+import {
+  ForbiddenError,
+  InvalidRequestError,
+  RunwayError,
+  UnauthorizedError,
+} from '@mcp-runway/errors';
 import type { Principal } from './principal.js';
 
 /** What every `WWW-Authenticate` challenge of this server says about itself. */
@@ -98,4 +103,17 @@ export function checkScopes(
       description,
     ),
   });
+}
+
+/**
+ * Whether an authentication error refused a credential the caller presented: a wrong key, a
+ * bad, foreign or expired token (401 `invalid_token`), a malformed header (400
+ * `invalid_request`). Not a request without credentials (a client's first step), and not our
+ * own outage (503): what a failed-authentication limit counts.
+ */
+export function isRefusedCredential(error: unknown): boolean {
+  if (!(error instanceof RunwayError)) return false;
+  if (error.httpStatus !== 401 && error.httpStatus !== 400) return false;
+  const challenge = error.headers['WWW-Authenticate'] ?? '';
+  return /\berror="(invalid_token|invalid_request)"/.test(challenge);
 }

@@ -10,10 +10,16 @@ export {
   mintApiKey,
   parseApiKeys,
 } from './api-key-config.js';
-export type { Authenticated } from './authenticate.js';
+export type { Authenticated, FailureGuard, FailureLimit } from './authenticate.js';
 export { authenticateRequest } from './authenticate.js';
 export type { BearerChallengeParams, Challenge } from './challenge.js';
-export { bearerChallenge, checkScopes, malformedCredentials, unauthorized } from './challenge.js';
+export {
+  bearerChallenge,
+  checkScopes,
+  isRefusedCredential,
+  malformedCredentials,
+  unauthorized,
+} from './challenge.js';
 export type { TokenClaims } from './claims.js';
 export { principalFromClaims, scopesOf } from './claims.js';
 export type { AuthConfig } from './config.js';

@@ -80,6 +80,57 @@ describe('opaque access tokens through RFC 7662 introspection', () => {
     expect(introspections() - before).toBe(1);
   });
 
+  it('does not ask again about a token it refused, for a while: a repeated bad token is free', async () => {
+    const auth = authenticator();
+    const before = introspections();
+    for (let i = 0; i < 5; i++) {
+      const error = await auth
+        .authenticate(bearer('repeated-bad-token'))
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UnauthorizedError);
+      expect((error as UnauthorizedError).message).toContain('not active');
+    }
+    expect(introspections() - before).toBe(1);
+  });
+
+  it('remembers a refusal for its own reason: a token for another resource stays refused as such', async () => {
+    const token = await as.token(READER, { resource: OTHER_RESOURCE, scope: 'notes:read' });
+    const auth = authenticator();
+    const before = introspections();
+    for (let i = 0; i < 3; i++) {
+      const error = await auth.authenticate(bearer(token)).catch((caught: unknown) => caught);
+      expect((error as UnauthorizedError).message).toContain('not issued for this resource');
+    }
+    expect(introspections() - before).toBe(1);
+  });
+
+  it('asks again once a refusal is older than negativeCacheTtlMs, and keeps few of them', async () => {
+    const auth = authenticator({ negativeCacheTtlMs: 50, negativeCacheMaxEntries: 2 });
+    const refuse = (token: string) => auth.authenticate(bearer(token)).catch(() => undefined);
+    const before = introspections();
+    await refuse('bad-a');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    await refuse('bad-a');
+    expect(introspections() - before).toBe(2);
+    // Two entries at most: a third refusal pushes out the oldest.
+    await refuse('bad-b');
+    await refuse('bad-c');
+    await refuse('bad-a');
+    expect(introspections() - before).toBe(5);
+  });
+
+  it('never remembers an outage: each call asks again', async () => {
+    const auth = authenticator({ clientSecret: 'wrong' });
+    const before = introspections();
+    for (let i = 0; i < 2; i++) {
+      const error = await auth
+        .authenticate(bearer('some-token'))
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+    }
+    expect(introspections() - before).toBe(2);
+  });
+
   it('answers 503 when it cannot introspect: bad client credentials or no server', async () => {
     const token = await as.token(READER, { resource: RESOURCE, scope: 'notes:read' });
     for (const overrides of [

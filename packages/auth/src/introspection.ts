@@ -26,6 +26,16 @@ export interface IntrospectionAuthenticatorOptions {
   cacheTtlMs?: number;
   /** @default 10_000 */
   cacheMaxEntries?: number;
+  /**
+   * How long a refusal (inactive, foreign, expired...) is remembered, so a token sent again
+   * and again costs one introspection call. An outage (503) is never remembered. @default 30_000
+   */
+  negativeCacheTtlMs?: number;
+  /**
+   * Refusals remembered at once. Kept apart from the active answers, so a flood of random
+   * tokens pushes out only other refusals, never a working client's entry. @default 10_000
+   */
+  negativeCacheMaxEntries?: number;
   /** @default 5_000 */
   timeoutMs?: number;
   /** @default globalThis.fetch */
@@ -52,8 +62,9 @@ function basicAuth(clientId: string, clientSecret: string): string {
 /**
  * OAuth 2.1 resource server over opaque tokens: each new token is sent to the authorization
  * server's introspection endpoint (RFC 7662) and accepted only if it is `active`, meant for
- * this resource (`aud`), from the expected issuer and unexpired. Active answers are cached
- * briefly under the token's hash, so a client's burst of calls costs one round trip.
+ * this resource (`aud`), from the expected issuer and unexpired. Answers are cached briefly
+ * under the token's hash (never the token): an active one, so a client's burst of calls costs
+ * one round trip; a refusal, so repeating a bad token does not reach the authorization server.
  */
 export function createIntrospectionAuthenticator(
   options: IntrospectionAuthenticatorOptions,
@@ -65,6 +76,15 @@ export function createIntrospectionAuthenticator(
   const doFetch = options.fetch ?? globalThis.fetch;
   const authorization = basicAuth(options.clientId, options.clientSecret);
   const cache = new Map<string, { principal: Principal; until: number }>();
+  const negativeTtlMs = options.negativeCacheTtlMs ?? 30_000;
+  const negativeMaxEntries = options.negativeCacheMaxEntries ?? 10_000;
+  const refused = new Map<string, { reason: string; description: string; until: number }>();
+
+  /** Map keeps insertion order: the first key is the oldest entry, a fair one to drop. */
+  function remember<V>(map: Map<string, V>, max: number, key: string, value: V): void {
+    if (map.size >= max) map.delete(map.keys().next().value as string);
+    map.set(key, value);
+  }
 
   async function introspect(token: string): Promise<IntrospectionAnswer> {
     let response: Response;
@@ -93,8 +113,15 @@ export function createIntrospectionAuthenticator(
     }
   }
 
-  function refuse(reason: string, description: string): never {
+  function refuse(reason: string, description: string, key?: string): never {
     logger?.info({ kind: 'oauth', reason }, 'authentication refused');
+    if (key !== undefined) {
+      remember(refused, negativeMaxEntries, key, {
+        reason,
+        description,
+        until: Date.now() + negativeTtlMs,
+      });
+    }
     throw unauthorized(challenge, description);
   }
 
@@ -107,21 +134,29 @@ export function createIntrospectionAuthenticator(
       const hit = cache.get(key);
       if (hit && hit.until > now) return hit.principal;
       if (hit) cache.delete(key);
+      const miss = refused.get(key);
+      if (miss && miss.until > now) refuse(miss.reason, miss.description);
+      if (miss) refused.delete(key);
 
       const answer = await introspect(token);
-      if (answer.active !== true) refuse('inactive', 'The access token is not active');
+      if (answer.active !== true) refuse('inactive', 'The access token is not active', key);
       if (!audiences(answer.aud).includes(audience))
-        refuse('audience', 'The access token was not issued for this resource');
+        refuse('audience', 'The access token was not issued for this resource', key);
       if (answer.iss !== undefined && answer.iss !== issuer)
-        refuse('issuer', 'The access token was not issued by the trusted authorization server');
+        refuse(
+          'issuer',
+          'The access token was not issued by the trusted authorization server',
+          key,
+        );
       if (typeof answer.exp !== 'number' || answer.exp * 1000 < now - skew * 1000)
-        refuse('expired', 'The access token expired');
+        refuse('expired', 'The access token expired', key);
       const principal = principalFromClaims(answer, audience);
-      if (!principal) refuse('subject', 'The access token names no subject or client');
+      if (!principal) refuse('subject', 'The access token names no subject or client', key);
 
-      // Oldest first: Map keeps insertion order, which is a good enough eviction order here.
-      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-      cache.set(key, { principal, until: Math.min(now + ttlMs, answer.exp * 1000) });
+      remember(cache, maxEntries, key, {
+        principal,
+        until: Math.min(now + ttlMs, answer.exp * 1000),
+      });
       return principal;
     },
   };

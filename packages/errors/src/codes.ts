@@ -174,7 +174,7 @@ export const errorCatalog: readonly ErrorCodeInfo[] = [
     httpStatus: 429,
     era: 'application',
     meaning:
-      "Over the rate limit, or holding the caller's share of sessions; Retry-After says when to retry.",
+      "Over a limit: the rate-limit budget, concurrent tool calls or streams, failed authentications from the address, or the caller's share of sessions; Retry-After says when to retry.",
   },
   {
     name: 'ServiceUnavailable',

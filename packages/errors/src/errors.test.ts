@@ -28,6 +28,12 @@ describe('error codes', () => {
 });
 
 describe('toErrorResponse', () => {
+  it('answers every limit alike: which one refused stays on the error, out of the body', () => {
+    const error = new RateLimitedError(1, { limit: 'concurrent_calls' });
+    expect(error.limit).toBe('concurrent_calls');
+    expect(toErrorResponse(error, 7)).toEqual(toErrorResponse(new RateLimitedError(1), 7));
+  });
+
   it('keeps the code, status, data and headers of an error raised on purpose', () => {
     const response = toErrorResponse(new RateLimitedError(2.2), 7);
     expect(response.httpStatus).toBe(429);

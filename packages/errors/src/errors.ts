@@ -157,17 +157,28 @@ export class UnsupportedMediaTypeError extends RunwayError {
   }
 }
 
+export interface RateLimitedErrorOptions extends RunwayErrorOptions {
+  /**
+   * Which limit refused (`global`, `tool`, `concurrent_calls`, `auth_failures`...), for
+   * metrics and logs. Every limit answers the client the same way, so it is not sent.
+   */
+  limit?: string;
+}
+
 export class RateLimitedError extends RunwayError {
   override readonly name = 'RateLimitedError';
   readonly retryAfterSeconds: number;
-  constructor(retryAfterSeconds: number, options: RunwayErrorOptions = {}) {
+  readonly limit: string | undefined;
+  constructor(retryAfterSeconds: number, options: RateLimitedErrorOptions = {}) {
+    const { limit, ...rest } = options;
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
     super(AppErrorCode.RateLimited, 429, `Rate limit exceeded: retry after ${seconds}s`, {
-      ...options,
+      ...rest,
       data: { retryAfterSeconds: seconds },
-      headers: { 'Retry-After': String(seconds), ...options.headers },
+      headers: { 'Retry-After': String(seconds), ...rest.headers },
     });
     this.retryAfterSeconds = seconds;
+    this.limit = limit;
   }
 }
 

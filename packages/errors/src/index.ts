@@ -11,7 +11,7 @@ export {
   isReservedCode,
   JsonRpcErrorCode,
 } from './codes.js';
-export type { RunwayErrorOptions } from './errors.js';
+export type { RateLimitedErrorOptions, RunwayErrorOptions } from './errors.js';
 export {
   ForbiddenError,
   HeaderMismatchError,

@@ -7,14 +7,17 @@ import {
 import { z } from 'zod';
 import type { ServerDeps } from './deps.js';
 import { completeTicketId } from './resources.js';
+import { ticketId } from './tools/schemas.js';
 
 function createArgsSchema(deps: ServerDeps) {
   return z.object({
-    ticketId: completable(z.string().describe('The ticket to triage, e.g. T-1'), (value) =>
+    ticketId: completable(ticketId.describe('The ticket to triage, e.g. T-1'), (value) =>
       completeTicketId(deps, value),
     ),
+    // Copied into the prompt text: bounded like any other input.
     audience: z
       .string()
+      .max(100)
       .optional()
       .describe('Who reads the triage note (default: the on-call engineer)'),
   });

@@ -38,4 +38,16 @@ describe('in-memory ticket store', () => {
     expect(await store.delete('T-3')).toBe(true);
     expect(await store.delete('T-3')).toBe(false);
   });
+
+  it('holds a bounded board, in total and per reporter; a deletion frees a place', async () => {
+    const store = createInMemoryTicketStore({ maxTickets: 8, maxTicketsPerReporter: 3 });
+    const create = (reporter: string) =>
+      store.create({ title: 'New', priority: 'low', labels: [], reporter });
+    await create('ana'); // ana reported T-2 and T-5 in the seed: this is her third
+    await expect(create('ana')).rejects.toThrow(/ana has filed 3 tickets/);
+    await create('kim');
+    await expect(create('bo')).rejects.toThrow(/The board is full \(8 tickets\)/);
+    await store.delete('T-1');
+    await expect(create('bo')).resolves.toMatchObject({ reporter: 'bo' });
+  });
 });

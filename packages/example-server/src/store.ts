@@ -2,6 +2,7 @@
  * The example domain: a small team ticket board. In memory, so every app runs with no
  * external service; swap `TicketStore` for a database-backed one in a real server.
  */
+import { ToolError } from '@mcp-runway/errors';
 
 export const TICKET_STATUSES = ['open', 'in_progress', 'closed'] as const;
 export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
@@ -39,6 +40,7 @@ export interface NewTicket {
 export interface TicketStore {
   list(query?: TicketQuery): Promise<{ tickets: Ticket[]; total: number }>;
   get(id: string): Promise<Ticket | undefined>;
+  /** Throws a ToolError the model can read when the board or the reporter's share is full. */
   create(input: NewTicket): Promise<Ticket>;
   update(
     id: string,
@@ -109,6 +111,14 @@ export interface InMemoryTicketStoreOptions {
   /** Start from these tickets instead of the built-in board. */
   seed?: readonly Omit<Ticket, 'createdAt' | 'updatedAt'>[];
   now?: () => Date;
+  /**
+   * Tickets the board holds. Every read (a search, a report, the board resource) walks the
+   * whole board, so its size bounds what any call costs, and the memory a caller can fill.
+   * @default 1000
+   */
+  maxTickets?: number;
+  /** Tickets one reporter (one caller) may have on the board, so no caller fills it. @default 100 */
+  maxTicketsPerReporter?: number;
 }
 
 export function createInMemoryTicketStore(options: InMemoryTicketStoreOptions = {}): TicketStore {
@@ -122,6 +132,10 @@ export function createInMemoryTicketStore(options: InMemoryTicketStoreOptions = 
   );
   let nextNumber = Math.max(0, ...[...tickets.keys()].map((id) => Number(id.slice(2)) || 0)) + 1;
   const copy = (ticket: Ticket): Ticket => ({ ...ticket, labels: [...ticket.labels] });
+  const maxTickets = options.maxTickets ?? 1000;
+  const maxPerReporter = options.maxTicketsPerReporter ?? 100;
+  const filedBy = (reporter: string) =>
+    [...tickets.values()].filter((ticket) => ticket.reporter === reporter).length;
 
   return {
     async list(query = {}) {
@@ -142,6 +156,17 @@ export function createInMemoryTicketStore(options: InMemoryTicketStoreOptions = 
       return ticket && copy(ticket);
     },
     async create(input) {
+      if (tickets.size >= maxTickets) {
+        throw new ToolError(
+          `The board is full (${maxTickets} tickets). Delete tickets that are done first.`,
+        );
+      }
+      if (filedBy(input.reporter) >= maxPerReporter) {
+        throw new ToolError(
+          `${input.reporter} has filed ${maxPerReporter} tickets, the most one caller may. ` +
+            'Delete one that is done first.',
+        );
+      }
       const timestamp = now().toISOString();
       const ticket: Ticket = {
         id: `T-${nextNumber++}`,

@@ -2,11 +2,13 @@
  * Reads a pipeline refusal (the error a middleware threw) as a metric label. Framework-neutral:
  * the Hono adapter passes `c.error`, an Express adapter the error its error handler receives.
  */
-import type { AuthFailureReason } from './labels.js';
+import { type AuthFailureReason, RATE_LIMIT_SCOPES, type RateLimitScope } from './labels.js';
 
 interface HttpError {
   httpStatus?: unknown;
   headers?: unknown;
+  /** `RateLimitedError.limit`: which limit refused. */
+  limit?: unknown;
 }
 
 function asHttpError(error: unknown): HttpError | undefined {
@@ -52,4 +54,18 @@ export function authFailureReason(error: unknown): AuthFailureReason | undefined
 /** True for a rate-limit refusal (`RateLimitedError`, HTTP 429). */
 export function isRateLimited(error: unknown): boolean {
   return asHttpError(error)?.httpStatus === 429;
+}
+
+/**
+ * The limit a 429 names (`RateLimitedError.limit`), when it is one of the closed list;
+ * undefined when it names none (the budget's own refusals do not say which budget) or a name
+ * the list does not know, which must not become a series.
+ */
+export function rateLimitScope(error: unknown): RateLimitScope | undefined {
+  const refusal = asHttpError(error);
+  if (refusal?.httpStatus !== 429 || typeof refusal.limit !== 'string') return undefined;
+  const { limit } = refusal;
+  return (RATE_LIMIT_SCOPES as readonly string[]).includes(limit)
+    ? (limit as RateLimitScope)
+    : undefined;
 }

@@ -1,4 +1,4 @@
-export { authFailureReason, isRateLimited } from './classify.js';
+export { authFailureReason, isRateLimited, rateLimitScope } from './classify.js';
 export type { MetricsConfig } from './config.js';
 export { metricsConfig } from './config.js';
 export type { MetricsAnswer } from './endpoint.js';

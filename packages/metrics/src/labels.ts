@@ -117,9 +117,29 @@ export const AUTH_FAILURE_REASONS: readonly AuthFailureReason[] = [
   'other',
 ];
 
-/** Which budget refused a call: the caller's global budget or a tool's own limit. */
-export type RateLimitScope = 'global' | 'tool';
-export const RATE_LIMIT_SCOPES: readonly RateLimitScope[] = ['global', 'tool'];
+/**
+ * Which limit refused a request with 429: the caller's budget of points (`global`) or a tool's
+ * own limit (`tool`); one caller's running tool calls or open streams, or everyone's in this
+ * process (`concurrent_*`, `total_*`); or too many failed authentications from the address
+ * (`auth_failures`). @mcp-runway/rate-limit names them on its errors.
+ */
+export type RateLimitScope =
+  | 'global'
+  | 'tool'
+  | 'concurrent_calls'
+  | 'concurrent_streams'
+  | 'total_calls'
+  | 'total_streams'
+  | 'auth_failures';
+export const RATE_LIMIT_SCOPES: readonly RateLimitScope[] = [
+  'global',
+  'tool',
+  'concurrent_calls',
+  'concurrent_streams',
+  'total_calls',
+  'total_streams',
+  'auth_failures',
+];
 
 /** What talked to Redis when it failed. */
 export type RedisComponent = 'rate_limit' | 'sessions' | 'event_store' | 'other';

@@ -37,8 +37,8 @@ import {
 import type { Logger } from '@mcp-runway/logging';
 import type { McpMetrics } from '@mcp-runway/metrics';
 import { mcpMetrics, mcpTracing } from '@mcp-runway/metrics/hono';
-import { clientKey } from '@mcp-runway/rate-limit';
-import { rateLimit } from '@mcp-runway/rate-limit/hono';
+import { clientKey, heldKind } from '@mcp-runway/rate-limit';
+import { concurrencyLimit, rateLimit } from '@mcp-runway/rate-limit/hono';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { Security } from './security.js';
@@ -93,6 +93,16 @@ export function createPipeline({
       forwardedFor: c.req.header('x-forwarded-for'),
       trustProxy: security?.trustProxy ?? 0,
     });
+  // Whose failed authentications a request counts toward: always its client address.
+  const failures = security?.authFailures && {
+    limit: security.authFailures,
+    key: (c: Context) =>
+      clientKey({
+        remoteAddress: clientAddress(c),
+        forwardedFor: c.req.header('x-forwarded-for'),
+        trustProxy: security.trustProxy,
+      }),
+  };
 
   const app = new Hono<AppEnv>();
   app.onError(errorHandler());
@@ -121,18 +131,29 @@ export function createPipeline({
   }
 
   // 7. The MCP endpoint, in order:
-  //    refuse new work while draining; authenticate (401 before the body is read);
-  //    check and parse the body; require the tool's scopes (403 step-up); spend the caller's
-  //    rate-limit budget (429); then hand the parsed message and the verified caller to the
-  //    SDK, which serves 2026-07-28 and 2025-11-25 statelessly.
+  //    refuse new work while draining; refuse a client address that failed authentication
+  //    too often (429, before its credential is looked at), else authenticate (401 before the
+  //    body is read, each refused credential counted); check and parse the body; require the
+  //    tool's scopes (403 step-up); take one of the caller's concurrent slots, a tool call or
+  //    a stream (429), held until the response ends; spend the caller's rate-limit budget
+  //    (429); then hand the parsed message and the verified caller to the SDK, which serves
+  //    2026-07-28 and 2025-11-25 statelessly. The slot comes before the budget so that a call
+  //    refused for either spends nothing.
   app.post(
     config.MCP_PATH,
     drainGuard(drain),
-    auth ? authenticate(auth.authenticator) : pass,
+    auth ? authenticate(auth.authenticator, failures ? { failures } : {}) : pass,
     mcpPost({ maxBodyBytes: config.BODY_LIMIT }),
     // The request's trace span, a child of the caller's traceparent (free unless tracing is on).
     metrics ? mcpTracing<AppEnv>(metrics) : pass,
     auth ? requireToolScopes(toolPolicies, auth.challenge) : pass,
+    security
+      ? concurrencyLimit<AppEnv>({
+          limiter: security.concurrency,
+          key: rateLimitKey,
+          kind: (c) => heldKind(c.req.method, c.var.mcp?.method),
+        })
+      : pass,
     security
       ? rateLimit<AppEnv>({
           limiter: security.limiter,

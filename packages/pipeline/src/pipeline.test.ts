@@ -10,6 +10,7 @@ import { authConfig, hashApiKey, mintApiKey } from '@mcp-runway/auth';
 import { composeConfig, loadConfig } from '@mcp-runway/config';
 import { createDrain, httpConfig } from '@mcp-runway/http';
 import { createLogger } from '@mcp-runway/logging';
+import { createMetrics, type McpMetrics } from '@mcp-runway/metrics';
 import { rateLimitConfig } from '@mcp-runway/rate-limit';
 import { SessionRegistry } from '@mcp-runway/sessions';
 import { modern } from '@mcp-runway/testing';
@@ -39,7 +40,7 @@ interface Lane {
   close(): Promise<void>;
 }
 
-async function hono(security: Security): Promise<Lane> {
+async function hono(security: Security, metrics?: McpMetrics): Promise<Lane> {
   const mcp = createMcpHandler(factory, { legacy: 'stateless' });
   const app = createHonoPipeline({
     config,
@@ -48,6 +49,7 @@ async function hono(security: Security): Promise<Lane> {
     toolPolicies: fixtureServerModule.toolPolicies,
     drain: createDrain(),
     security,
+    ...(metrics && { metrics }),
     clientAddress: () => '127.0.0.1',
   });
   return {
@@ -61,7 +63,7 @@ async function hono(security: Security): Promise<Lane> {
   };
 }
 
-async function express(security: Security): Promise<Lane> {
+async function express(security: Security, metrics?: McpMetrics): Promise<Lane> {
   const modernLane = createMcpHandler(factory, { legacy: 'reject' });
   const sessions = new SessionRegistry({ factory, logger });
   const app = createExpressPipeline({
@@ -72,6 +74,7 @@ async function express(security: Security): Promise<Lane> {
     sessions,
     drain: createDrain(),
     security,
+    ...(metrics && { metrics }),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -154,6 +157,175 @@ for (const [name, build] of [
       const refused = await lane.send({ ...second.headers, ...bearer(writer) }, second.body);
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    });
+  });
+}
+
+/**
+ * What a caller may hold at once, beside how often it may call: two tool calls and one stream
+ * per caller here (the budget is large, so only the concurrency limit refuses).
+ */
+const heldConfig = loadConfig(schema, {
+  AUTH_MODE: 'apikey',
+  API_KEYS: `reader::${hashApiKey(reader)},writer:${FIXTURE_WRITE_SCOPE}:${hashApiKey(writer)}`,
+  BODY_LIMIT: '4kb',
+  RATE_LIMIT_POINTS: '1000',
+  MAX_CONCURRENT_CALLS: '2',
+  MAX_CONCURRENT_STREAMS: '1',
+});
+const slowCall = () => call('slow', { steps: 1, stepMs: 1_000 });
+const listen = () => modern('subscriptions/listen', { notifications: { toolsListChanged: true } });
+
+for (const [name, build] of [
+  ['Hono (stateless lane)', hono],
+  ['Express (both lanes)', express],
+] as const) {
+  describe(`the ${name} pipeline's concurrency limit`, () => {
+    let lane: Lane;
+    let security: Security;
+    const metrics = createMetrics({ processMetrics: false });
+    const refusals = async (limit: string) => {
+      const line = `mcp_rate_limited_total{limit="${limit}"} `;
+      const text = await metrics.registry.metrics();
+      return Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(line))
+          ?.slice(line.length) ?? 0,
+      );
+    };
+    beforeAll(async () => {
+      security = await createSecurity(heldConfig, { logger, server: fixtureServerModule });
+      lane = await build(security, metrics);
+    });
+    afterAll(async () => {
+      await lane.close();
+      await security.close();
+    });
+    const send = (request: { headers: Record<string, string>; body: string }, key: string) =>
+      lane.send({ ...request.headers, ...bearer(key) }, request.body);
+
+    /** Until the writer holds `count` running calls. */
+    async function holding(count: number): Promise<void> {
+      for (let tries = 0; security.concurrency.held('principal:apikey:writer', 'call') < count; ) {
+        if (++tries > 250) throw new Error(`the writer never held ${count} calls`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+
+    it("refuses a caller's third running tool call with 429 while another caller is served", async () => {
+      const running = [send(slowCall(), writer), send(slowCall(), writer)];
+      await holding(2);
+      const refused = await send(slowCall(), writer);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(refused.headers.get('ratelimit-limit')).toBeNull();
+      expect(((await refused.json()) as { error: { code: number } }).error.code).toBe(-31429);
+      for (let tries = 0; (await refusals('concurrent_calls')) < 1 && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20)); // Express counts on 'close'
+      }
+      expect(await refusals('concurrent_calls')).toBe(1);
+      expect(await refusals('global')).toBe(0);
+      const other = await send(call('echo', { text: 'hi' }), reader);
+      expect(other.status).toBe(200);
+      await other.text();
+      for (const response of await Promise.all(running)) {
+        expect(response.status).toBe(200);
+        await response.text();
+      }
+      // Both slots are free again, and only both: two more run, a third is refused.
+      const again = [send(slowCall(), writer), send(slowCall(), writer)];
+      await holding(2);
+      expect((await send(slowCall(), writer)).status).toBe(429);
+      for (const response of await Promise.all(again)) await response.text();
+    });
+
+    it('holds a subscriptions/listen stream until it ends: a second one waits, a tool call does not', async () => {
+      const first = await send(listen(), reader);
+      expect(first.status).toBe(200);
+      expect(first.headers.get('content-type')).toContain('text/event-stream');
+      expect((await send(listen(), reader)).status).toBe(429);
+      const meanwhile = await send(call('echo', { text: 'hi' }), reader);
+      expect(meanwhile.status).toBe(200);
+      await meanwhile.text();
+      await first.body?.cancel();
+      let next = await send(listen(), reader);
+      for (let tries = 0; next.status === 429 && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        next = await send(listen(), reader);
+      }
+      expect(next.status).toBe(200);
+      await next.body?.cancel();
+    });
+  });
+}
+
+/** Three failed authentications per client address, then 429 before any credential check. */
+const guardedConfig = loadConfig(schema, {
+  AUTH_MODE: 'apikey',
+  API_KEYS: `reader::${hashApiKey(reader)}`,
+  BODY_LIMIT: '4kb',
+  RATE_LIMIT_POINTS: '1000',
+  AUTH_FAILURE_LIMIT: '3',
+});
+
+for (const [name, build] of [
+  ['Hono (stateless lane)', hono],
+  ['Express (both lanes)', express],
+] as const) {
+  describe(`the ${name} pipeline's failed-authentication limit`, () => {
+    let lane: Lane;
+    let security: Security;
+    let checked = 0;
+    const metrics = createMetrics({ processMetrics: false });
+    beforeAll(async () => {
+      security = await createSecurity(guardedConfig, { logger, server: fixtureServerModule });
+      // Count what reaches the real API-key authenticator: a refused address must not.
+      const authenticator = security.auth?.authenticator;
+      if (!authenticator) throw new Error('AUTH_MODE=apikey builds an authenticator');
+      const check = authenticator.authenticate.bind(authenticator);
+      authenticator.authenticate = (credentials) => {
+        checked++;
+        return check(credentials);
+      };
+      lane = await build(security, metrics);
+    });
+    afterAll(async () => {
+      await lane.close();
+      await security.close();
+    });
+
+    it('refuses an address that failed too often with 429, before its credential is checked', async () => {
+      const request = call('whoami');
+      // A request without credentials is not a failure: it is how a client learns to log in.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const anonymous = await lane.send(request.headers, request.body);
+        expect(anonymous.status).toBe(401);
+        await anonymous.text();
+      }
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const wrong = await lane.send(
+          { ...request.headers, ...bearer(mintApiKey()) },
+          request.body,
+        );
+        expect(wrong.status).toBe(401);
+        await wrong.text();
+      }
+      expect(checked).toBe(8);
+
+      for (const key of [mintApiKey(), reader]) {
+        const refused = await lane.send({ ...request.headers, ...bearer(key) }, request.body);
+        expect(refused.status).toBe(429);
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(50);
+        expect(((await refused.json()) as { error: { code: number } }).error.code).toBe(-31429);
+      }
+      expect(checked).toBe(8);
+      const line = 'mcp_rate_limited_total{limit="auth_failures"} 2';
+      for (let tries = 0; !(await metrics.registry.metrics()).includes(line) && tries < 50; ) {
+        tries++;
+        await new Promise((resolve) => setTimeout(resolve, 20)); // Express counts on 'close'
+      }
+      expect(await metrics.registry.metrics()).toContain(line);
     });
   });
 }

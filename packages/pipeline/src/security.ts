@@ -1,7 +1,8 @@
 /**
- * Who may call, and how often. Builds the authenticator (API keys or an OAuth 2.1
- * resource server) and the rate limiter from the configuration, for the MCP server the app
- * mounts (its tool scopes and costs). The pipeline decides where they run.
+ * Who may call, how often, and how much at once. Builds the authenticator (API keys
+ * or an OAuth 2.1 resource server) with its limit on failed authentication, the rate limiter
+ * and the concurrency limiter from the configuration, for the MCP server the app mounts (its
+ * tool scopes and costs). The pipeline decides where they run.
  */
 import {
   type AuthConfig,
@@ -11,6 +12,10 @@ import {
 } from '@mcp-runway/auth';
 import type { Logger } from '@mcp-runway/logging';
 import {
+  type AuthFailureLimiter,
+  type ConcurrencyLimiter,
+  createAuthFailureLimiter,
+  createConcurrencyLimiter,
   createRateLimiter,
   parseTrustProxy,
   type RateLimitConfig,
@@ -22,9 +27,13 @@ import type { Redis } from 'ioredis';
 export interface Security {
   /** Undefined when AUTH_MODE=none. */
   auth: Authentication | undefined;
+  /** Failed authentications per client address (undefined when AUTH_MODE=none). */
+  authFailures: AuthFailureLimiter | undefined;
   limiter: RateLimiter;
+  /** Tool calls and streams one caller, and everyone, may hold at once (in this process). */
+  concurrency: ConcurrencyLimiter;
   trustProxy: TrustProxy;
-  /** Closes the limiter (the Redis connection belongs to the app, which closes it). */
+  /** Closes the limiters (the Redis connection belongs to the app, which closes it). */
   close(): Promise<void>;
 }
 
@@ -55,14 +64,36 @@ export async function createSecurity(
     ...(config.REDIS_KEY_PREFIX && { keyPrefix: `${config.REDIS_KEY_PREFIX}:rate-limit` }),
     logger,
   });
-  return {
-    auth: await createAuthentication(config, {
+  const auth = await createAuthentication(config, {
+    logger,
+    toolPolicies: server.toolPolicies,
+    resourceName: server.info.name,
+  });
+  // Shared through the same Redis as the budgets: a guesser gets one count, not one per
+  // instance.
+  const authFailures =
+    auth &&
+    createAuthFailureLimiter({
+      points: config.AUTH_FAILURE_LIMIT,
+      durationSeconds: config.AUTH_FAILURE_WINDOW_S,
+      redis,
+      ...(config.REDIS_KEY_PREFIX && { keyPrefix: `${config.REDIS_KEY_PREFIX}:auth-failures` }),
       logger,
-      toolPolicies: server.toolPolicies,
-      resourceName: server.info.name,
-    }),
+    });
+  return {
+    auth,
+    authFailures,
     limiter,
+    concurrency: createConcurrencyLimiter({
+      calls: { perKey: config.MAX_CONCURRENT_CALLS, total: config.MAX_CONCURRENT_CALLS_TOTAL },
+      streams: {
+        perKey: config.MAX_CONCURRENT_STREAMS,
+        total: config.MAX_CONCURRENT_STREAMS_TOTAL,
+      },
+    }),
     trustProxy: parseTrustProxy(config.TRUST_PROXY),
-    close: () => limiter.close(),
+    async close() {
+      await Promise.all([limiter.close(), authFailures?.close()]);
+    },
   };
 }

@@ -103,6 +103,26 @@ export async function spend(
 }
 
 /**
+ * What `key` has spent in its current window, without spending: null when nothing (or its
+ * window is over). The same fallback as `spend`: the memory budget while Redis fails.
+ */
+export async function peek(
+  budget: Budget,
+  key: string,
+  outage: OutageLog,
+): Promise<{ spent: RateLimiterRes | null; degraded: boolean }> {
+  if (!budget.local) return { spent: await budget.shared.get(key), degraded: false };
+  try {
+    const spent = await budget.shared.get(key);
+    outage.succeeded();
+    return { spent, degraded: false };
+  } catch (error) {
+    outage.failed(error);
+    return { spent: await budget.local.get(key), degraded: true };
+  }
+}
+
+/**
  * rate-limiter-flexible counts the points of a refused call too; giving them back means a
  * refused call spends nothing, so a refused expensive call does not lock out a cheap one.
  * Best effort: if Redis fails in between, the points stay spent until the window ends.

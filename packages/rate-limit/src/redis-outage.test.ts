@@ -12,7 +12,7 @@ import {
 } from '@mcp-runway/redis/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimiter } from './index.js';
+import { createAuthFailureLimiter, createRateLimiter } from './index.js';
 import { captureLog } from './test/log.js';
 
 let server: RedisServer;
@@ -103,5 +103,29 @@ describe('a Redis outage', () => {
     expect(instanceA.stats).toEqual({ redisErrors: 4, degraded: false });
     expect(log.lines().at(-1)).toMatchObject({ level: 'info', failedCalls: 4 });
     expect(log.lines().at(-1)?.msg).toMatch(/Redis is back/);
+  }, 15_000);
+
+  it('keeps limiting failed authentication in memory while Redis is down', async () => {
+    const limiter = createAuthFailureLimiter({
+      points: 2,
+      durationSeconds: 60,
+      keyPrefix: uniquePrefix(),
+      redis: clientA,
+    });
+    await server.kill();
+    try {
+      for (let failure = 0; failure < 2; failure++) {
+        await limiter.admit('ip:203.0.113.7');
+        await limiter.failed('ip:203.0.113.7');
+      }
+      await expect(limiter.admit('ip:203.0.113.7')).rejects.toMatchObject({
+        httpStatus: 429,
+        limit: 'auth_failures',
+      });
+      expect(limiter.stats.degraded).toBe(true);
+    } finally {
+      await server.restart();
+    }
+    await waitFor('the client to reconnect', () => clientA.status === 'ready');
   }, 15_000);
 });

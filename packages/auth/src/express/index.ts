@@ -3,8 +3,8 @@
  * headers and `res.locals`, call the core, store its result or throw its error for the app's
  * error handler to answer (status, JSON-RPC body and `WWW-Authenticate` come from the error).
  */
-import type { Request, RequestHandler } from 'express';
-import { authenticateRequest } from '../authenticate.js';
+import type { Request, RequestHandler, Response } from 'express';
+import { authenticateRequest, type FailureLimit } from '../authenticate.js';
 import type { Challenge } from '../challenge.js';
 import type { ProtectedResourceMetadata } from '../metadata.js';
 import type { Authenticator, AuthInfo, Principal } from '../principal.js';
@@ -28,15 +28,25 @@ type Handler<L extends Record<string, unknown>> = RequestHandler<
   L
 >;
 
-/** Verifies the request's credentials; a refusal is thrown as a 400, 401 or 503 error. */
+export interface AuthenticateOptions<L extends Record<string, unknown>> {
+  /**
+   * Limit failed authentication per client: `key` says whose count a request is (the client
+   * address, e.g. `clientKey({ remoteAddress: req.socket.remoteAddress, ... })`). Past the
+   * limit the client gets the limit's 429 before its credential is looked at.
+   */
+  failures?: { limit: FailureLimit; key: (req: Request, res: Response<unknown, L>) => string };
+}
+
+/** Verifies the request's credentials; a refusal is thrown as a 400, 401, 429 or 503 error. */
 export function authenticate<L extends AuthLocals = AuthLocals>(
   authenticator: Authenticator,
+  options: AuthenticateOptions<L> = {},
 ): Handler<L> {
+  const { failures } = options;
   return async (req, res, next) => {
-    const { principal, authInfo } = await authenticateRequest(authenticator, {
-      authorization: req.get('authorization'),
-      apiKey: req.get('x-api-key'),
-    });
+    const credentials = { authorization: req.get('authorization'), apiKey: req.get('x-api-key') };
+    const guard = failures && { limit: failures.limit, key: failures.key(req, res) };
+    const { principal, authInfo } = await authenticateRequest(authenticator, credentials, guard);
     res.locals.principal = principal;
     res.locals.authInfo = authInfo;
     next();

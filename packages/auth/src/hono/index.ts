@@ -4,7 +4,7 @@
  * (status, JSON-RPC body and `WWW-Authenticate` come from the error).
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { authenticateRequest } from '../authenticate.js';
+import { authenticateRequest, type FailureLimit } from '../authenticate.js';
 import type { Challenge } from '../challenge.js';
 import type { ProtectedResourceMetadata } from '../metadata.js';
 import type { Authenticator, AuthInfo, Principal } from '../principal.js';
@@ -23,13 +23,28 @@ export type ToolScopeEnv = {
   Variables: { principal?: Principal | undefined; mcp?: McpCall | undefined };
 };
 
-/** Verifies the request's credentials; a refusal is thrown as a 400, 401 or 503 error. */
-export function authenticate(authenticator: Authenticator): MiddlewareHandler<AuthEnv> {
+export interface AuthenticateOptions {
+  /**
+   * Limit failed authentication per client: `key` says whose count a request is (the client
+   * address, e.g. `clientKey({ remoteAddress, forwardedFor, trustProxy })`). Past the limit the
+   * client gets the limit's 429 before its credential is looked at.
+   */
+  failures?: { limit: FailureLimit; key: (c: Context) => string };
+}
+
+/** Verifies the request's credentials; a refusal is thrown as a 400, 401, 429 or 503 error. */
+export function authenticate(
+  authenticator: Authenticator,
+  options: AuthenticateOptions = {},
+): MiddlewareHandler<AuthEnv> {
+  const { failures } = options;
   return async (c, next) => {
-    const { principal, authInfo } = await authenticateRequest(authenticator, {
+    const credentials = {
       authorization: c.req.header('authorization'),
       apiKey: c.req.header('x-api-key'),
-    });
+    };
+    const guard = failures && { limit: failures.limit, key: failures.key(c) };
+    const { principal, authInfo } = await authenticateRequest(authenticator, credentials, guard);
     c.set('principal', principal);
     c.set('authInfo', authInfo);
     await next();

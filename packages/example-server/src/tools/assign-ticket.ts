@@ -1,11 +1,19 @@
 import { ToolError } from '@mcp-runway/errors';
 import { z } from 'zod';
-import { WRITE_SCOPE } from '../deps.js';
+import { type ServerDeps, WRITE_SCOPE } from '../deps.js';
 import { guarded, structured, type ToolModule } from '../module.js';
 import { cachedJsonSchema } from './cached-json-schema.js';
 import { handle, ticketId, ticketOutput } from './schemas.js';
 
 const inputSchema = cachedJsonSchema(z.object({ id: ticketId, assignee: handle }));
+/** How many known ids an "unknown ticket" answer names: enough to recover, bounded on a big board. */
+const KNOWN_SHOWN = 20;
+
+async function knownTickets(deps: ServerDeps): Promise<string> {
+  const ids = await deps.store.ids();
+  const shown = ids.slice(0, KNOWN_SHOWN).join(', ');
+  return ids.length > KNOWN_SHOWN ? `${shown} (and ${ids.length - KNOWN_SHOWN} more)` : shown;
+}
 
 /**
  * Fails cleanly: an unknown or closed ticket is a domain error the model can fix, so it comes
@@ -33,7 +41,7 @@ export const assignTicket: ToolModule = {
       guarded(this.name, deps, async ({ id, assignee }) => {
         const ticket = await deps.store.get(id);
         if (!ticket) {
-          const known = (await deps.store.ids()).join(', ');
+          const known = await knownTickets(deps);
           throw new ToolError(
             `No ticket ${id}. Known tickets: ${known}. Use search_tickets to find one.`,
           );

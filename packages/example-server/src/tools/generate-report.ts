@@ -8,14 +8,20 @@ import { cachedJsonSchema } from './cached-json-schema.js';
 
 const SECTIONS = ['status', 'priority', 'assignees', 'unassigned', 'labels'] as const;
 type Section = (typeof SECTIONS)[number];
+/** A section lists at most this many lines, then says how many more there are. */
+const MAX_LINES = 50;
 
+// Each section at most once: the call's work (one step per section) is bounded by the five
+// sections, whatever the arguments say, and so is its output.
 const inputSchema = cachedJsonSchema(
   z.object({
     sections: z
       .array(z.enum(SECTIONS))
       .min(1)
+      .max(SECTIONS.length)
+      .refine((names) => new Set(names).size === names.length, 'name each section at most once')
       .default([...SECTIONS])
-      .describe('Which sections to write, in order'),
+      .describe('Which sections to write, in order, each at most once'),
   }),
 );
 
@@ -33,6 +39,12 @@ function countBy(tickets: Ticket[], key: (ticket: Ticket) => string[]): string[]
 }
 
 function writeSection(section: Section, tickets: Ticket[]): string[] {
+  const lines = sectionLines(section, tickets);
+  if (lines.length <= MAX_LINES) return lines;
+  return [...lines.slice(0, MAX_LINES), `... and ${lines.length - MAX_LINES} more`];
+}
+
+function sectionLines(section: Section, tickets: Ticket[]): string[] {
   switch (section) {
     case 'status':
       return countBy(tickets, (t) => [t.status]);

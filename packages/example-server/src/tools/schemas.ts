@@ -5,9 +5,10 @@ import { cachedJsonSchema } from './cached-json-schema.js';
 // Schemas live at module level: zod compiles a parser per z.object, so building them per
 // request (createMcpHandler builds a server per request) costs ~30 µs each, every time.
 
+/** Nine digits: more tickets than any board holds, and a bound on what a caller can send. */
 export const ticketId = z
   .string()
-  .regex(/^T-\d+$/, 'ticket ids look like T-12')
+  .regex(/^T-\d{1,9}$/, 'ticket ids look like T-12')
   .describe('Ticket id, e.g. T-3');
 
 export const ticketSchema = z.object({

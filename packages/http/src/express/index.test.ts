@@ -1,6 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { RateLimitedError } from '@mcp-runway/errors';
 import { createLogger } from '@mcp-runway/logging';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,10 +34,19 @@ const logger = createLogger({
 const drain = createDrain();
 const health = createHealth({ isDraining: () => drain.draining });
 
+/** What `/refused` left in res.locals.error once it was answered (metrics read it there). */
+let answeredError: unknown;
+
 /** The pipeline of the apps, in their order, with an echo where the MCP handler would be. */
 function pipeline(): express.Express {
   const app = express();
   app.use(requestContext(logger));
+  app.use('/refused', (_req, res, next) => {
+    res.once('close', () => {
+      answeredError = res.locals.error;
+    });
+    next();
+  });
   app.use(securityHeaders());
   app.use(cors({ allowedOrigins: LOOPBACK_ORIGINS }));
   app.use(hostOriginGuard({ allowedHosts: LOOPBACK_HOSTS, allowedOrigins: LOOPBACK_ORIGINS }));
@@ -47,6 +57,9 @@ function pipeline(): express.Express {
     res.json({ method: mcp?.method, era: mcp?.era, tool: mcp?.toolName });
   });
   app.all('/mcp', methodNotAllowed(['POST']));
+  app.get('/refused', () => {
+    throw new RateLimitedError(1, { limit: 'concurrent_calls' });
+  });
   app.get('/broken-stream', (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' }).write(': started\n\n');
     throw new Error('failed after the answer started');
@@ -158,6 +171,15 @@ describe('express adapters over the pipeline cores', () => {
       );
     expect(outcome).toBe('cut');
     expect(lines.join('')).toContain('request failed mid-response');
+  });
+
+  it('leaves the error it answered in res.locals.error, for the metrics to read', async () => {
+    const response = await fetch(`${base}/refused`);
+    expect(response.status).toBe(429);
+    await response.text();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // 'close' follows the answer
+    expect(answeredError).toBeInstanceOf(RateLimitedError);
+    expect((answeredError as RateLimitedError).limit).toBe('concurrent_calls');
   });
 
   it('turns readiness and new MCP requests to 503 while draining', async () => {

@@ -39,6 +39,12 @@ export type PipelineLocals = {
   log: Logger;
   /** Set by `mcpPost` on the MCP endpoint; undefined elsewhere. */
   mcp?: McpPost | undefined;
+  /**
+   * The error `errorHandler()` answered with, for what reads the exchange once it closes
+   * (the metrics adapter: which limit refused a 429). Express hands errors forward to the
+   * error handler, never back to the middleware that came before.
+   */
+  error?: unknown;
 };
 
 /** A handler whose `res.locals` is `L`: the shape every adapter here returns. */
@@ -199,6 +205,7 @@ export function errorHandler(): ErrorRequestHandler<
   Partial<PipelineLocals>
 > {
   return (error, _req, res, _next) => {
+    res.locals.error = error;
     // An answer already under way (an SSE stream) cannot become an error body: cut the
     // connection, which the client sees as a dropped stream (Express's fallback would do the
     // same, printing the stack to stderr outside the JSON logs).

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RateLimitedError, toErrorResponse } from '@mcp-runway/errors';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics } from '../metrics.js';
 import { mcpMetrics, mcpTracing } from './index.js';
@@ -30,6 +31,8 @@ beforeAll(async () => {
         res.status(429).end();
         return;
       }
+      const limit = req.get('x-held-by');
+      if (limit) throw new RateLimitedError(1, { limit });
       next();
     },
     mcpTracing(metrics),
@@ -37,6 +40,13 @@ beforeAll(async () => {
       res.json({ jsonrpc: '2.0', id: 1, result: {} });
     },
   );
+  // As @mcp-runway/http's errorHandler: it leaves the error it answered in res.locals.error.
+  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+    res.locals.error = error;
+    const { httpStatus, headers, body } = toErrorResponse(error, null);
+    res.status(httpStatus).set(headers).json(body);
+  };
+  app.use(onError);
   server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
@@ -67,6 +77,15 @@ describe('Express metrics adapter', () => {
       await value('mcp_requests_total{method="tools/call",era="2026",outcome="rejected"}'),
     ).toBe(2);
     expect(await value('mcp_auth_failures_total{reason="missing"}')).toBe(1);
+    expect(await value('mcp_rate_limited_total{limit="global"}')).toBe(1);
+  });
+
+  it('counts a refusal under the limit its error names', async () => {
+    expect(await post({ authorization: 'Bearer t', 'x-held-by': 'concurrent_streams' })).toBe(429);
+    expect(await post({ authorization: 'Bearer t', 'x-held-by': 'auth_failures' })).toBe(429);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await value('mcp_rate_limited_total{limit="concurrent_streams"}')).toBe(1);
+    expect(await value('mcp_rate_limited_total{limit="auth_failures"}')).toBe(1);
     expect(await value('mcp_rate_limited_total{limit="global"}')).toBe(1);
   });
 

@@ -3,11 +3,12 @@
  * its method, era, status and outcome when the exchange closes (an SSE stream: when it ends).
  * Express hands errors to the error handler, not back up the chain, so refusals are read from
  * the response: a `WWW-Authenticate` challenge on a 401/403 is an auth failure, a 429 a
- * rate-limit refusal.
+ * rate-limit refusal, counted under the limit named by the error the pipeline's
+ * `errorHandler` left in `res.locals.error` (`global` when it names none).
  */
 import { context } from '@opentelemetry/api';
 import type { RequestHandler } from 'express';
-import { authFailureReason } from '../classify.js';
+import { authFailureReason, rateLimitScope } from '../classify.js';
 import type { McpMetrics } from '../metrics.js';
 import { endMcpRequestSpan } from '../otel/spans.js';
 import { tracingEnabled } from '../otel/tracer.js';
@@ -23,7 +24,7 @@ export function mcpMetrics(metrics: McpMetrics): RequestHandler {
         const reason = authFailureReason({ headers: { 'WWW-Authenticate': challenge } });
         if (reason) metrics.authFailure(reason);
       } else if (status === 429) {
-        metrics.rateLimited('global');
+        metrics.rateLimited(rateLimitScope(res.locals.error) ?? 'global');
       }
       const mcp = res.locals.mcp as McpFacts | undefined;
       metrics.requestFinished({

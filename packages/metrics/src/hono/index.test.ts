@@ -89,7 +89,9 @@ function createApp(
     await next();
   };
   const rateLimit: MiddlewareHandler<Env> = async (c, next) => {
-    if (c.req.header('x-test-over-limit')) throw new RateLimitedError(30);
+    // `1`: the budget's refusal; any other value names the limit that refused.
+    const over = c.req.header('x-test-over-limit');
+    if (over) throw new RateLimitedError(30, over === '1' ? {} : { limit: over });
     await next();
   };
 
@@ -230,6 +232,23 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
       call(scoped, 'long_job', { 'x-test-over-limit': '1' }),
     );
     expect(toolDeltas['mcp_rate_limited_total{limit="tool"}']).toBe(1);
+  });
+
+  it('counts a refusal under the limit it names: concurrency, failed authentication', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const app = createApp(metrics, { rateLimitScope: () => 'tool' });
+    const deltas = await movedBy(metrics, async () => {
+      for (const limit of ['concurrent_calls', 'total_streams', 'auth_failures', 'made_up']) {
+        expect((await call(app, 'long_job', { 'x-test-over-limit': limit })).status).toBe(429);
+      }
+    });
+    expect(deltas).toMatchObject({
+      'mcp_rate_limited_total{limit="concurrent_calls"}': 1,
+      'mcp_rate_limited_total{limit="total_streams"}': 1,
+      'mcp_rate_limited_total{limit="auth_failures"}': 1,
+      // A name outside the closed list is not a new series: the configured scope answers.
+      'mcp_rate_limited_total{limit="tool"}': 1,
+    });
   });
 
   it("hands the pipeline's request id to the tool-call log line", async () => {

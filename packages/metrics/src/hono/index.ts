@@ -15,7 +15,7 @@
 import { context } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Registry } from 'prom-client';
-import { authFailureReason, isRateLimited } from '../classify.js';
+import { authFailureReason, isRateLimited, rateLimitScope } from '../classify.js';
 import { bearerTokenCheck, metricsAnswer } from '../endpoint.js';
 import type { RateLimitScope } from '../labels.js';
 import type { McpMetrics } from '../metrics.js';
@@ -31,7 +31,8 @@ export type McpMetricsEnv = {
 
 export interface McpMetricsOptions {
   /**
-   * Which budget refused a 429. The limiter's decision does not say, so this defaults to
+   * Which budget refused a 429 whose error names no limit. Concurrency and failed-auth
+   * refusals name theirs; the budget's do not say which budget, so this defaults to
    * `global`, which is right unless `toolLimits` are configured.
    */
   rateLimitScope?: (c: Context<McpMetricsEnv>) => RateLimitScope;
@@ -59,7 +60,9 @@ function recordMcpRequests(
       if (error !== undefined) {
         const reason = authFailureReason(error);
         if (reason) metrics.authFailure(reason);
-        else if (isRateLimited(error)) metrics.rateLimited(options.rateLimitScope?.(c) ?? 'global');
+        else if (isRateLimited(error)) {
+          metrics.rateLimited(rateLimitScope(error) ?? options.rateLimitScope?.(c) ?? 'global');
+        }
       }
       const mcp = c.get('mcp');
       metrics.requestFinished({

@@ -35,8 +35,8 @@ import {
 import type { Logger } from '@mcp-runway/logging';
 import type { McpMetrics } from '@mcp-runway/metrics';
 import { mcpMetrics, mcpTracing } from '@mcp-runway/metrics/express';
-import { clientKey } from '@mcp-runway/rate-limit';
-import { rateLimit } from '@mcp-runway/rate-limit/express';
+import { clientKey, heldKind } from '@mcp-runway/rate-limit';
+import { concurrencyLimit, rateLimit } from '@mcp-runway/rate-limit/express';
 import type { SessionRegistry } from '@mcp-runway/sessions';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import express, { type Express } from 'express';
@@ -109,28 +109,50 @@ export function createPipeline({
     if (metadata) app.get(path, protectedResourceMetadataHandler(metadata.document));
   }
 
-  // 7. The MCP endpoint, in the Hono app's order: refuse new work while draining;
-  //    authenticate (401 before the body is read); check and parse the body (POST only);
-  //    require the tool's scopes (403 step-up); spend the caller's budget (429); then the
-  //    lane split: 2025 traffic to the session registry, 2026-07-28 to the stateless handler.
-  const guard = [drainGuard(drain), auth ? authenticate<AppLocals>(auth.authenticator) : pass];
-  // Who a request counts against: the verified principal, else the client address. The rate
-  // limit spends its budget; the session lane counts its sessions (SESSION_MAX_PER_PRINCIPAL).
+  // 7. The MCP endpoint, in the Hono app's order: refuse new work while draining; refuse a
+  //    client address that failed authentication too often (429, before its credential is
+  //    looked at), else authenticate (401 before the body is read, each refused credential
+  //    counted); check and parse the body (POST only); require the tool's scopes (403
+  //    step-up); take a concurrent slot, a tool call or a stream such as a 2025 session's GET
+  //    (429), held until the response closes; spend the caller's budget (429); then the lane
+  //    split: 2025 traffic to the session registry, 2026-07-28 to the stateless handler.
+  const failures = security?.authFailures && {
+    limit: security.authFailures,
+    key: (req: express.Request) =>
+      clientKey({
+        remoteAddress: req.socket.remoteAddress,
+        forwardedFor: req.get('x-forwarded-for'),
+        trustProxy: security.trustProxy,
+      }),
+  };
+  const guard = [
+    drainGuard(drain),
+    auth ? authenticate<AppLocals>(auth.authenticator, failures ? { failures } : {}) : pass,
+  ];
+  // Who a request counts against: the verified principal, else the client address. The limits
+  // count and spend under it; the session lane counts its sessions (SESSION_MAX_PER_PRINCIPAL).
   const caller: CallerKey = (req, res) =>
     clientKey({
       principalId: callerId(res.locals.principal),
       remoteAddress: req.socket.remoteAddress,
       forwardedFor: req.get('x-forwarded-for'),
-      trustProxy: security?.trustProxy,
+      trustProxy: security?.trustProxy ?? 0,
     });
   const limit = security
-    ? rateLimit<AppLocals>({
-        limiter: security.limiter,
-        key: caller,
-        tool: (_req, res) =>
-          res.locals.mcp?.method === 'tools/call' ? res.locals.mcp.toolName : undefined,
-      })
-    : pass;
+    ? [
+        concurrencyLimit<AppLocals>({
+          limiter: security.concurrency,
+          key: caller,
+          kind: (req, res) => heldKind(req.method, res.locals.mcp?.method),
+        }),
+        rateLimit<AppLocals>({
+          limiter: security.limiter,
+          key: caller,
+          tool: (_req, res) =>
+            res.locals.mcp?.method === 'tools/call' ? res.locals.mcp.toolName : undefined,
+        }),
+      ]
+    : [pass];
   const lanes = mcpLanes({ sessions, modern, caller });
   app.post(
     config.MCP_PATH,
@@ -139,13 +161,13 @@ export function createPipeline({
     // The request's trace span, a child of the caller's traceparent (free unless tracing is on).
     metrics ? mcpTracing(metrics) : pass,
     auth ? requireToolScopes<AppLocals>(toolPolicies, auth.challenge) : pass,
-    limit,
+    ...limit,
     lanes,
   );
   // GET (the session's notification stream, or a resume) and DELETE (end the session):
   // no body, so no body checks and no tool.
-  app.get(config.MCP_PATH, ...guard, limit, lanes);
-  app.delete(config.MCP_PATH, ...guard, limit, lanes);
+  app.get(config.MCP_PATH, ...guard, ...limit, lanes);
+  app.delete(config.MCP_PATH, ...guard, ...limit, lanes);
   app.all(config.MCP_PATH, methodNotAllowed(['GET', 'POST', 'DELETE']));
 
   // 8. Anything else is a 404; every error becomes a JSON-RPC error body with its status.

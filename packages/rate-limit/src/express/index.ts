@@ -34,3 +34,6 @@ export function rateLimit<L extends Record<string, unknown> = Record<string, unk
     next();
   };
 }
+
+export type { ConcurrencyLimitMiddlewareOptions } from './concurrency.js';
+export { concurrencyLimit } from './concurrency.js';

@@ -32,3 +32,6 @@ export function rateLimit<E extends Env = Env>(
     }
   };
 }
+
+export type { ConcurrencyLimitMiddlewareOptions } from './concurrency.js';
+export { concurrencyLimit } from './concurrency.js';
