@@ -24,9 +24,23 @@ export function workshopPages(): Page[] {
     .map((name) => readPage(join(dir, name)));
 }
 
-/** Every Markdown page under docs/ (node_modules aside), and the repository README. */
+/** The READMEs of apps/*, packages/* and infra/*: they give recipes too, and are tested alike. */
+export function readmePages(): Page[] {
+  return ['apps', 'packages', 'infra'].flatMap((parent) =>
+    readdirSync(join(repoRoot, parent), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(repoRoot, parent, entry.name, 'README.md'))
+      .filter((path) => existsSync(path))
+      .map(readPage),
+  );
+}
+
+/**
+ * Every page a reader follows: the Markdown under docs/ (node_modules aside), the repository
+ * README and the READMEs of apps/*, packages/* and infra/*, in path order.
+ */
 export function docPages(): Page[] {
-  const pages: Page[] = [readPage(join(repoRoot, 'README.md'))];
+  const pages: Page[] = [readPage(join(repoRoot, 'README.md')), ...readmePages()];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
