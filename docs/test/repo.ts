@@ -75,7 +75,9 @@ export function readManifest(dir: string): Manifest {
 /** The root and every package pnpm-workspace.yaml lists (`dir/*` globs and plain folders). */
 export function workspacePackages(): WorkspacePackage[] {
   const yaml = readFileSync(join(repoRoot, 'pnpm-workspace.yaml'), 'utf8');
-  const globs = [...yaml.matchAll(/^\s*-\s*['"]?([^'"\s#]+)['"]?\s*$/gm)].map((m) => m[1] ?? '');
+  // The `packages:` list only: other top-level lists (onlyBuiltDependencies) name packages.
+  const list = /^packages:\n((?:[ \t]+.*\n|[ \t]*#.*\n)*)/m.exec(yaml)?.[1] ?? '';
+  const globs = [...list.matchAll(/^\s*-\s*['"]?([^'"\s#]+)['"]?\s*$/gm)].map((m) => m[1] ?? '');
   const dirs = globs.flatMap((glob) => {
     if (!glob.endsWith('/*')) return [glob];
     const parent = glob.slice(0, -2);
