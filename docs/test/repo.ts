@@ -24,9 +24,23 @@ export function workshopPages(): Page[] {
     .map((name) => readPage(join(dir, name)));
 }
 
-/** Every Markdown page under docs/ (node_modules aside), and the repository README. */
+/** The READMEs of apps/*, packages/* and infra/*: they give recipes too, and are tested alike. */
+export function readmePages(): Page[] {
+  return ['apps', 'packages', 'infra'].flatMap((parent) =>
+    readdirSync(join(repoRoot, parent), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(repoRoot, parent, entry.name, 'README.md'))
+      .filter((path) => existsSync(path))
+      .map(readPage),
+  );
+}
+
+/**
+ * Every page a reader follows: the Markdown under docs/ (node_modules aside), the repository
+ * README and the READMEs of apps/*, packages/* and infra/*, in path order.
+ */
 export function docPages(): Page[] {
-  const pages: Page[] = [readPage(join(repoRoot, 'README.md'))];
+  const pages: Page[] = [readPage(join(repoRoot, 'README.md')), ...readmePages()];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
@@ -61,7 +75,9 @@ export function readManifest(dir: string): Manifest {
 /** The root and every package pnpm-workspace.yaml lists (`dir/*` globs and plain folders). */
 export function workspacePackages(): WorkspacePackage[] {
   const yaml = readFileSync(join(repoRoot, 'pnpm-workspace.yaml'), 'utf8');
-  const globs = [...yaml.matchAll(/^\s*-\s*['"]?([^'"\s#]+)['"]?\s*$/gm)].map((m) => m[1] ?? '');
+  // The `packages:` list only: other top-level lists (onlyBuiltDependencies) name packages.
+  const list = /^packages:\n((?:[ \t]+.*\n|[ \t]*#.*\n)*)/m.exec(yaml)?.[1] ?? '';
+  const globs = [...list.matchAll(/^\s*-\s*['"]?([^'"\s#]+)['"]?\s*$/gm)].map((m) => m[1] ?? '');
   const dirs = globs.flatMap((glob) => {
     if (!glob.endsWith('/*')) return [glob];
     const parent = glob.slice(0, -2);

@@ -1,5 +1,6 @@
 /**
- * Runs the workshop's runnable shell blocks (```sh runnable), page by page and in page order,
+ * Runs the runnable shell blocks (```sh runnable) of every page a reader follows (the workshop,
+ * the guides, the READMEs of apps, packages and infra), page by page and in page order,
  * against the built apps: what a reader types is what CI runs, so the pages cannot rot.
  * See markdown.ts for the attributes and docs/README.md for how to mark a block.
  */
@@ -7,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ShellBlock, shellBlocks } from './markdown.js';
-import { repoRoot, workshopPages } from './repo.js';
+import { docPages, repoRoot } from './repo.js';
 import { createSandbox } from './sandbox.js';
 import {
   interrupt,
@@ -25,6 +26,9 @@ const TOOLS: Record<string, string> = {
   prometheus: 'Debian package prometheus; .ci/run installs it',
   kubectl: 'kubectl, which these machines come with',
   caddy: 'Debian package caddy; .ci/run installs it',
+  nginx: 'Debian package nginx; .ci/run installs it',
+  'redis-server': 'Debian package redis-server',
+  envsubst: 'Debian package gettext-base',
 };
 const STOP_MS = 15_000;
 /** Each test's own limit is its block's, plus time to report: never vitest's default. */
@@ -53,8 +57,9 @@ function assertToolsFor(block: ShellBlock): void {
   }
 }
 
+/** The block's first line that says something (`(` opening a subshell does not). */
 function firstLine(block: ShellBlock): string {
-  const line = block.code.split('\n')[0] ?? '';
+  const line = (block.code.split('\n').find((text) => /\w/.test(text)) ?? '').trim();
   return line.length > 70 ? `${line.slice(0, 67)}...` : line;
 }
 
@@ -67,7 +72,7 @@ function report(block: ShellBlock, what: string, output: { stdout: string; stder
   ].join('\n');
 }
 
-for (const page of workshopPages()) {
+for (const page of docPages()) {
   const blocks = shellBlocks(page.file, page.text).filter((block) => block.runnable);
   if (blocks.length === 0) continue;
 

@@ -4,10 +4,12 @@
  * defaults the pages describe; HOME is a fresh directory, so the MCP Inspector starts with no
  * stored state.
  *
- * `npx --yes @modelcontextprotocol/inspector@2.12.0` is run for real, through npx. npx runs a
- * globally installed copy of exactly that version instead of downloading one, so the sandbox's
- * npm global prefix holds a link to the copy this package already has installed (a
- * devDependency, pinned to the version the pages use; commands.test.ts checks the pin).
+ * `npx --yes @modelcontextprotocol/inspector@2.12.0` and `npx --yes @anthropic-ai/claude-code@...`
+ * are run for real, through npx. npx runs a globally installed copy of exactly that version
+ * instead of downloading one, so the sandbox's npm global prefix holds links to the copies this
+ * package already has installed (devDependencies, pinned to the versions the pages use;
+ * commands.test.ts checks the pins). Claude Code's bin is its native binary, which its
+ * postinstall put in place (pnpm-workspace.yaml lets that one script run).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -46,6 +48,9 @@ const PASS_THROUGH = [
   'npm_config_noproxy',
 ];
 
+/** The CLIs the pages run through `npx --yes <name>@<version>`. */
+const GLOBAL_PACKAGES = ['@modelcontextprotocol/inspector', '@anthropic-ai/claude-code'];
+
 function linkGlobalPackage(prefix: string, name: string): void {
   const require = createRequire(import.meta.url);
   const packageDir = dirname(require.resolve(`${name}/package.json`));
@@ -65,7 +70,7 @@ function linkGlobalPackage(prefix: string, name: string): void {
 export function createSandbox(): Sandbox {
   const home = mkdtempSync(join(tmpdir(), 'mcp-runway-docs-'));
   const npmPrefix = join(home, '.npm-global');
-  linkGlobalPackage(npmPrefix, '@modelcontextprotocol/inspector');
+  for (const name of GLOBAL_PACKAGES) linkGlobalPackage(npmPrefix, name);
 
   const env: NodeJS.ProcessEnv = {};
   for (const name of PASS_THROUGH) {
