@@ -6,6 +6,7 @@ export {
   SessionNotFoundError,
   SessionsUnavailableError,
 } from './errors.js';
+export { sendFetchResponse, toFetchRequest } from './node-bridge.js';
 export type { MemoryEventStoresOptions } from './events/memory.js';
 export { MemoryEventStore, MemoryEventStores } from './events/memory.js';
 export type { RedisEventStoresOptions } from './events/redis.js';

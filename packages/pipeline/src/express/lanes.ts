@@ -9,8 +9,7 @@
  */
 import { callerId } from '@mcp-runway/auth';
 import type { Handler } from '@mcp-runway/http/express';
-import type { SessionRegistry } from '@mcp-runway/sessions';
-import { toNodeHandler } from '@modelcontextprotocol/node';
+import { type SessionRegistry, sendFetchResponse, toFetchRequest } from '@mcp-runway/sessions';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import type { AppLocals } from './app.js';
 
@@ -33,15 +32,17 @@ export function mcpLanes({ sessions, modern }: LanesOptions): Handler<AppLocals>
       await sessions.handle(req, res, message, { principal: callerId(principal), authInfo });
       return;
     }
-    // toNodeHandler converts to a web Request (from the parsed body: the stream is consumed),
-    // streams the Response back, and aborts the exchange when the client goes away.
-    const serve = toNodeHandler(
-      {
-        fetch: (request, options) =>
-          modern.fetch(request, { ...options, ...(authInfo && { authInfo }) }),
-      },
-      { onerror: (error) => res.locals.log.error({ err: error }, 'request failed') },
-    );
-    await serve(req, res, message);
+    // The SDK gets the message as parsed (a body-less Request: the stream is consumed), never
+    // serialised again (the SDK's toNodeHandler would, failing on a deeply nested message);
+    // the exchange aborts when the client goes away before its answer is complete.
+    const abort = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const response = await modern.fetch(toFetchRequest(req, abort.signal), {
+      ...(message && { parsedBody: message }),
+      ...(authInfo && { authInfo }),
+    });
+    await sendFetchResponse(res, response);
   };
 }
