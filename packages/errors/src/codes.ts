@@ -53,7 +53,7 @@ export const errorCatalog: readonly ErrorCodeInfo[] = [
     code: -32700,
     httpStatus: 400,
     era: 'both',
-    meaning: 'The body is not valid JSON.',
+    meaning: 'The body is not valid JSON, or nests arrays and objects deeper than 64 levels.',
   },
   {
     name: 'InvalidRequest',

@@ -9,6 +9,7 @@ import {
   hostAllowed,
   LOOPBACK_HOSTS,
   LOOPBACK_ORIGINS,
+  MAX_JSON_DEPTH,
   originAllowed,
   parseMcpMessage,
   preflight,
@@ -207,6 +208,28 @@ describe('MCP POST checks', () => {
     expect(() => parseMcpMessage('[]', NO_HEADERS)).toThrowError(
       expect.objectContaining({ code: -32600 }),
     );
+  });
+  it('refuses JSON nested deeper than MAX_JSON_DEPTH with -32700, before parsing it', () => {
+    const within = `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":${'['.repeat(MAX_JSON_DEPTH - 2)}${']'.repeat(MAX_JSON_DEPTH - 2)}}}`;
+    expect(parseMcpMessage(within, NO_HEADERS).method).toBe('ping');
+    const beyond = within.replace('"a":', '"a":[').replace(/}}$/, ']}}');
+    expect(() => parseMcpMessage(beyond, NO_HEADERS)).toThrowError(
+      expect.objectContaining({ code: -32700, message: expect.stringMatching(/deeper than 64 levels/) }),
+    );
+    // 100,000 levels: refused by the scan, not by a stack overflow somewhere later.
+    const deep = `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    expect(() => parseMcpMessage(deep, NO_HEADERS)).toThrowError(
+      expect.objectContaining({ code: -32700 }),
+    );
+  });
+  it('counts only structure: brackets and quotes inside strings are text', () => {
+    const text = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'ping',
+      params: { a: `${'['.repeat(500)} \\" {{{ "`, b: '\\' },
+    });
+    expect(parseMcpMessage(text, NO_HEADERS).method).toBe('ping');
   });
   // The era decides the lane; it must be the SDK's own decision, headers included.
   it.each(ERA_CASES)(

@@ -26,6 +26,7 @@ export type {
 } from './mcp-post.js';
 export {
   checkMcpPostHeaders,
+  MAX_JSON_DEPTH,
   PROTOCOL_VERSION_META_KEY,
   parseMcpMessage,
   readBodyText,

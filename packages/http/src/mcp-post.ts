@@ -111,10 +111,46 @@ function eraOf(message: Record<string, unknown>, headers: McpProtocolHeaders): E
 }
 
 /**
+ * The deepest nesting of arrays and objects a message may have; the envelope counts (in
+ * `{"params":{"arguments":{...}}}` the arguments object is level 3). JSON.parse builds far
+ * deeper values, but everything after it that walks a value recursively (JSON.stringify, zod,
+ * a logger) overflows the stack somewhere past a few thousand levels: a 500 and a stack trace
+ * for one cheap request. RFC 8259 lets a parser limit depth; beyond it the text is not parsed.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * True when the JSON text nests arrays and objects deeper than `maxDepth`. One pass over the
+ * text, before JSON.parse: brackets inside strings are text, not structure. Invalid JSON may
+ * pass; JSON.parse refuses it next.
+ */
+function nestsDeeperThan(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c /* \ */) i++;
+      else if (char === 0x22 /* " */) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b /* [ */ || char === 0x7b /* { */) {
+      if (++depth > maxDepth) return true;
+    } else if (char === 0x5d /* ] */ || char === 0x7d /* } */) depth--;
+  }
+  return false;
+}
+
+/**
  * Parses one JSON-RPC message and classifies its era (with the protocol headers, as the SDK
- * does); throws -32700 for bad JSON and -32600 for batches and non-messages.
+ * does); throws -32700 for bad JSON (and JSON nested deeper than {@link MAX_JSON_DEPTH}: the
+ * parser's limit, like any text it cannot parse) and -32600 for batches and non-messages.
  */
 export function parseMcpMessage(text: string, headers: McpProtocolHeaders): McpPost {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new ParseError(
+      `Parse error: the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
