@@ -38,6 +38,7 @@ export const AppErrorCode = {
   NotFound: -31404,
   MethodNotAllowed: -31405,
   NotAcceptable: -31406,
+  RequestTimeout: -31408,
   PayloadTooLarge: -31413,
   UnsupportedMediaType: -31415,
   RateLimited: -31429,
@@ -152,6 +153,13 @@ export const errorCatalog: readonly ErrorCodeInfo[] = [
     httpStatus: 406,
     era: 'application',
     meaning: 'Accept must list application/json and text/event-stream.',
+  },
+  {
+    name: 'RequestTimeout',
+    code: -31408,
+    httpStatus: 408,
+    era: 'application',
+    meaning: 'The body did not all arrive within BODY_READ_TIMEOUT_MS; the connection closes.',
   },
   {
     name: 'PayloadTooLarge',
