@@ -18,6 +18,7 @@ export { createHealth } from './health.js';
 export type { HostOriginPolicy, HostOriginRequest } from './host-origin.js';
 export { checkHostOrigin } from './host-origin.js';
 export type {
+  BodyArrival,
   Era,
   McpPost,
   McpPostHeaders,
@@ -25,12 +26,14 @@ export type {
   McpProtocolHeaders,
 } from './mcp-post.js';
 export {
+  bodyStillArriving,
   checkMcpPostHeaders,
   MAX_JSON_DEPTH,
   PROTOCOL_VERSION_META_KEY,
   parseMcpMessage,
   readBodyText,
   readMcpPost,
+  withinBodyDeadline,
 } from './mcp-post.js';
 export {
   allowlistsFor,

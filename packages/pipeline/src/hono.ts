@@ -50,7 +50,8 @@ export interface PipelineOptions {
   config: Pick<
     HttpConfig,
     'HOST' | 'MCP_PATH' | 'ALLOWED_HOSTS' | 'ALLOWED_ORIGINS' | 'BODY_LIMIT'
-  >;
+  > &
+    Partial<Pick<HttpConfig, 'BODY_READ_TIMEOUT_MS'>>;
   logger: Logger;
   /** The SDK's stateless MCP handler (`createMcpHandler`). */
   mcp: McpHttpHandler;
@@ -121,15 +122,16 @@ export function createPipeline({
   }
 
   // 7. The MCP endpoint, in order:
-  //    refuse new work while draining; authenticate (401 before the body is read);
-  //    check and parse the body; require the tool's scopes (403 step-up); spend the caller's
+  //    refuse new work while draining; authenticate (401 before the body is read: such
+  //    refusals close the connection); check and parse the body, which must all arrive
+  //    within BODY_READ_TIMEOUT_MS (408); require the tool's scopes (403 step-up); spend the caller's
   //    rate-limit budget (429); then hand the parsed message and the verified caller to the
   //    SDK, which serves 2026-07-28 and 2025-11-25 statelessly.
   app.post(
     config.MCP_PATH,
     drainGuard(drain),
     auth ? authenticate(auth.authenticator) : pass,
-    mcpPost({ maxBodyBytes: config.BODY_LIMIT }),
+    mcpPost({ maxBodyBytes: config.BODY_LIMIT, bodyTimeoutMs: config.BODY_READ_TIMEOUT_MS }),
     // The request's trace span, a child of the caller's traceparent (free unless tracing is on).
     metrics ? mcpTracing<AppEnv>(metrics) : pass,
     auth ? requireToolScopes(toolPolicies, auth.challenge) : pass,

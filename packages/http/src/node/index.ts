@@ -1,10 +1,14 @@
 /**
- * Node-specific pieces of the pipeline: counting requests in flight on an http.Server (SSE
- * streams included) and shutting down gracefully on SIGTERM/SIGINT.
+ * Node-specific pieces of the pipeline: the server's timeouts, connection cap and graceful
+ * close of refused connections (limits.ts), counting requests in flight on an http.Server
+ * (SSE streams included) and shutting down gracefully on SIGTERM/SIGINT.
  */
 import type { Server } from 'node:http';
 import type { Logger } from '@mcp-runway/logging';
 import type { Drain } from '../drain.js';
+
+export type { ServerLimits, ServerLimitsOptions } from './limits.js';
+export { applyServerLimits } from './limits.js';
 
 /** Counts every request from arrival until its response closes (an SSE stream: until it ends). */
 export function trackInFlight(server: Server, drain: Drain): void {
