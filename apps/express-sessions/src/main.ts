@@ -69,12 +69,13 @@ server.listen(config.PORT, config.HOST, () => {
 
 // 6. Graceful shutdown: readiness 503 at once; session GET streams close (their clients
 //    reconnect elsewhere) while calls in flight finish; then every session closes, exit 0.
+//    Calls still running at SHUTDOWN_TIMEOUT_MS get a JSON-RPC error first (exit 1).
 installGracefulShutdown({
   server,
   drain,
   logger,
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  onDrain: () => sessions.close(config.SHUTDOWN_TIMEOUT_MS),
+  onDrain: () => sessions.close(drain.deadline),
   onClosed: async () => {
     await close();
     await closeRedis(redis);

@@ -61,7 +61,8 @@ const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.POR
 applyServerLimits(server, config, { logger });
 trackInFlight(server, drain);
 
-// 6. Graceful shutdown: readiness 503 at once, in-flight calls finish, then exit 0.
+// 6. Graceful shutdown: readiness 503 at once, in-flight calls finish, then exit 0. Calls
+//    still running at SHUTDOWN_TIMEOUT_MS get a JSON-RPC error first (exit 1).
 installGracefulShutdown({
   server,
   drain,

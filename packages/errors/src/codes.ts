@@ -187,7 +187,8 @@ export const errorCatalog: readonly ErrorCodeInfo[] = [
     code: -31503,
     httpStatus: 503,
     era: 'application',
-    meaning: 'The server is draining or not ready; retry on another instance.',
+    meaning:
+      'The server is draining or not ready, or shut down before the call finished (it may have partly run); retry on another instance.',
   },
 ];
 

@@ -11,6 +11,7 @@ export {
   corsHeaders,
   preflight,
 } from './cors.js';
+export { answerByDeadline } from './deadline.js';
 export type { Drain } from './drain.js';
 export { createDrain } from './drain.js';
 export type { Health, HealthOptions, HealthReport, ReadinessCheck } from './health.js';

@@ -15,6 +15,7 @@ import {
 } from '@mcp-runway/auth/hono';
 import {
   allowlistsFor,
+  answerByDeadline,
   createHealth,
   type Drain,
   type HttpConfig,
@@ -144,10 +145,12 @@ export function createPipeline({
       : pass,
     (c) => {
       const authInfo = c.get('authInfo') as AuthInfo | undefined;
-      return mcp.fetch(c.req.raw, {
+      const answer = mcp.fetch(c.req.raw, {
         parsedBody: c.var.mcp?.message,
         ...(authInfo && { authInfo }),
       });
+      // Still running at the shutdown deadline: a JSON-RPC error, not a cut connection.
+      return answerByDeadline(answer, c.var.mcp?.id, drain);
     },
   );
   // 8. A stateless endpoint has no GET stream and no session to DELETE: 405, not 404, so

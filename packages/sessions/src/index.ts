@@ -6,12 +6,12 @@ export {
   SessionNotFoundError,
   SessionsUnavailableError,
 } from './errors.js';
-export { sendFetchResponse, toFetchRequest } from './node-bridge.js';
 export type { MemoryEventStoresOptions } from './events/memory.js';
 export { MemoryEventStore, MemoryEventStores } from './events/memory.js';
 export type { RedisEventStoresOptions } from './events/redis.js';
 export { RedisEventStore, RedisEventStores } from './events/redis.js';
 export type { EventRetention, SessionEventStores } from './events/types.js';
+export { sendFetchResponse, toFetchRequest } from './node-bridge.js';
 export type { SessionRegistryOptions } from './options.js';
 export type { LifecycleAction, SessionClock, SessionLimits } from './policy.js';
 export { lifecycleAction, nextDeadline, recordTtlMs, retryAfterSeconds } from './policy.js';

@@ -172,4 +172,35 @@ describe('closeAll', () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     await client.close();
   });
+
+  it('with `until`, lets a call in flight run until it aborts, then closes its session', async () => {
+    const instance = await start({});
+    const { client } = await connectClient(instance.url);
+    const until = new AbortController();
+    let closing: Promise<void> | undefined;
+    let connectedWhileWaiting: boolean | undefined;
+    // 20 sections of 150 ms: still running when `until` aborts.
+    const call = client
+      .callTool(
+        { name: 'generate_report', arguments: { sections: Array(20).fill('status') } },
+        {
+          onprogress: async (progress) => {
+            if (progress.progress !== 1) return;
+            closing = instance.registry.closeAll({ until: until.signal });
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            connectedWhileWaiting = instance.servers[0]?.isConnected();
+            until.abort();
+          },
+        },
+      )
+      .catch((error: unknown) => error);
+    await waitFor('the deadline to pass', () => closing !== undefined && until.signal.aborted);
+    await closing;
+    expect(connectedWhileWaiting).toBe(true);
+    expect(instance.servers.map((server) => server.isConnected())).toEqual([false]);
+    // The stream ended without an answer (the pipeline writes one, see answerByDeadline in
+    // @mcp-runway/http): the client waits until it is closed.
+    await client.close();
+    expect(await call).toBeInstanceOf(Error);
+  });
 });

@@ -130,7 +130,7 @@ export function createPipeline({
           res.locals.mcp?.method === 'tools/call' ? res.locals.mcp.toolName : undefined,
       })
     : pass;
-  const lanes = mcpLanes({ sessions, modern });
+  const lanes = mcpLanes({ sessions, modern, drain });
   app.post(
     config.MCP_PATH,
     ...guard,

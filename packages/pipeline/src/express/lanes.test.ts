@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { McpPost } from '@mcp-runway/http';
+import { createDrain, type McpPost } from '@mcp-runway/http';
 import { createLogger } from '@mcp-runway/logging';
 import { SessionRegistry } from '@mcp-runway/sessions';
 import { initialize, legacy, modern } from '@mcp-runway/testing';
@@ -56,7 +56,7 @@ beforeAll(async () => {
     locals.mcp = post;
     next();
   });
-  app.post('/mcp', mcpLanes({ sessions, modern: modernLane }));
+  app.post('/mcp', mcpLanes({ sessions, modern: modernLane, drain: createDrain() }));
   server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;

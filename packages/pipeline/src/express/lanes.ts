@@ -8,6 +8,7 @@
  *   error answers (unsupported version, header mismatch, unknown method).
  */
 import { callerId } from '@mcp-runway/auth';
+import { answerByDeadline, type Drain } from '@mcp-runway/http';
 import type { Handler } from '@mcp-runway/http/express';
 import { type SessionRegistry, sendFetchResponse, toFetchRequest } from '@mcp-runway/sessions';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
@@ -17,19 +18,27 @@ export interface LanesOptions {
   sessions: SessionRegistry;
   /** `createMcpHandler(factory, { legacy: 'reject' })`: it never sees 2025 traffic. */
   modern: McpHttpHandler;
+  /** Calls still running at its deadline are answered with a JSON-RPC error, in both lanes. */
+  drain: Pick<Drain, 'deadline'>;
 }
 
-export function mcpLanes({ sessions, modern }: LanesOptions): Handler<AppLocals> {
+export function mcpLanes({ sessions, modern, drain }: LanesOptions): Handler<AppLocals> {
   return async (req, res) => {
     // The message the pipeline parsed and classified (POST); GET and DELETE have none and are
     // 2025 session operations (the SDK classifies every non-POST as legacy).
     const mcp = res.locals.mcp;
     const message = mcp?.message;
     const { principal, authInfo } = res.locals;
+    // Still running at the shutdown deadline: a JSON-RPC error, not a cut connection.
+    const answer = (response: Promise<Response>) => answerByDeadline(response, mcp?.id, drain);
     if (req.method !== 'POST' || mcp?.era === 'legacy') {
       // Refusals (400 no session id, 404 unknown or another caller's session, 503) are thrown
       // before anything is written, for the pipeline's error handler to render.
-      await sessions.handle(req, res, message, { principal: callerId(principal), authInfo });
+      await sessions.handle(req, res, message, {
+        principal: callerId(principal),
+        authInfo,
+        answer,
+      });
       return;
     }
     // The SDK gets the message as parsed (a body-less Request: the stream is consumed), never
@@ -39,10 +48,10 @@ export function mcpLanes({ sessions, modern }: LanesOptions): Handler<AppLocals>
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    const response = await modern.fetch(toFetchRequest(req, abort.signal), {
+    const response = modern.fetch(toFetchRequest(req, abort.signal), {
       ...(message && { parsedBody: message }),
       ...(authInfo && { authInfo }),
     });
-    await sendFetchResponse(res, response);
+    await sendFetchResponse(res, await answer(response));
   };
 }
