@@ -2,7 +2,9 @@
  * Idle eviction, absolute lifetime, SESSION_MAX and drain, on a fake clock with manual sweeps
  * (the registry's own timer is set too far out to fire), over a real loopback server.
  */
+import { McpServer } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { MemoryEventStores } from './events/memory.js';
 import { MemorySessionStore } from './store/memory.js';
 import { connectClient } from './test/client.js';
@@ -28,6 +30,24 @@ async function start(options: InstanceOptions): Promise<Instance> {
 afterEach(async () => {
   await Promise.all(instances.splice(0).map((instance) => instance.close()));
 });
+
+/** A server whose one tool reports progress once, then works until its call is cancelled. */
+function holdingServer(): McpServer {
+  const server = new McpServer({ name: 'holding', version: '1.0.0' });
+  server.registerTool('hold', { inputSchema: z.object({}) }, async (_args, ctx) => {
+    const progressToken = ctx.mcpReq._meta?.progressToken;
+    if (progressToken !== undefined) {
+      await ctx.mcpReq.notify({
+        method: 'notifications/progress',
+        params: { progressToken, progress: 1 },
+      });
+    }
+    const { signal } = ctx.mcpReq;
+    await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    return { content: [{ type: 'text', text: 'cancelled' }], isError: true };
+  });
+  return server;
+}
 
 const ping = (url: string, id: string) =>
   post(url, { jsonrpc: '2.0', id: 9, method: 'ping' }, { 'mcp-session-id': id });
@@ -174,15 +194,14 @@ describe('closeAll', () => {
   });
 
   it('with `until`, lets a call in flight run until it aborts, then closes its session', async () => {
-    const instance = await start({});
+    const instance = await start({ factory: holdingServer });
     const { client } = await connectClient(instance.url);
     const until = new AbortController();
     let closing: Promise<void> | undefined;
     let connectedWhileWaiting: boolean | undefined;
-    // 20 sections of 150 ms: still running when `until` aborts.
     const call = client
       .callTool(
-        { name: 'generate_report', arguments: { sections: Array(20).fill('status') } },
+        { name: 'hold', arguments: {} },
         {
           onprogress: async (progress) => {
             if (progress.progress !== 1) return;

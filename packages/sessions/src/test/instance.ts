@@ -48,11 +48,13 @@ export interface InstanceOptions extends Partial<SessionRegistryOptions> {
 }
 
 export async function startInstance(options: InstanceOptions = {}): Promise<Instance> {
-  const { ticketStore, ...registryOptions } = options;
-  const build = createServerFactory({
-    reportStepMs: 150,
-    ...(ticketStore && { store: ticketStore }),
-  });
+  const { ticketStore, factory, ...registryOptions } = options;
+  const build =
+    factory ??
+    createServerFactory({
+      reportStepMs: 150,
+      ...(ticketStore && { store: ticketStore }),
+    });
   const servers: McpServer[] = [];
   const registry = new SessionRegistry({
     factory: () => {
