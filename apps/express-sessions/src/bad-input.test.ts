@@ -41,6 +41,12 @@ const modern = (method: string, headers: Record<string, string> = {}, version = 
   }),
 });
 const legacyList = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+/** JSON arrays nested `depth` deep. */
+const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+/** A 2025 initialize whose client capabilities hold `inner` (JSON text). */
+const initializeWith = (inner: string) =>
+  `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",` +
+  `"capabilities":{"experimental":{"x":${inner}}},"clientInfo":{"name":"deep","version":"1"}}}`;
 const padded = JSON.stringify({
   jsonrpc: '2.0',
   id: 1,
@@ -150,6 +156,13 @@ const cases: Case[] = [
     status: 400,
     code: -32020,
   },
+  {
+    name: 'JSON nested deeper than 64 levels',
+    headers: JSON_HEADERS,
+    body: initializeWith(nested(1000)),
+    status: 400,
+    code: -32700,
+  },
 ];
 
 let app: RunningApp;
@@ -159,8 +172,11 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 /** Sends exactly these bytes and headers (fetch would refuse a forged Host or fix up the body). */
-function send({ method = 'POST', path = '/mcp', headers = {}, body }: Case): Promise<Reply> {
-  const { port } = new URL(app.url);
+function send(
+  { method = 'POST', path = '/mcp', headers = {}, body }: Case,
+  to: RunningApp = app,
+): Promise<Reply> {
+  const { port } = new URL(to.url);
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
       let text = '';
@@ -197,5 +213,49 @@ describe('bad input to the MCP endpoint (Express adapters)', () => {
       code: 0,
     });
     expect(reply.body.error?.data).toEqual({ supported: ['2026-07-28'], requested: '2099-01-01' });
+  });
+});
+
+describe('deeply nested JSON (100,000 nested arrays, under the default 1 MB limit)', () => {
+  // JSON.parse builds such a value; JSON.stringify (and a zod walk) overflow the stack on it.
+  const deep = nested(100_000);
+  let roomy: RunningApp;
+  beforeAll(async () => {
+    roomy = await startApp();
+  });
+  afterAll(() => roomy.close());
+
+  const errorLines = () =>
+    roomy
+      .logs()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: string; msg: string })
+      .filter((line) => line.level === 'error' || line.level === 'fatal');
+
+  it.each([
+    ['a 2025 initialize (the session lane)', { headers: JSON_HEADERS, body: initializeWith(deep) }],
+    [
+      'a 2026-07-28 tools/call (the stateless lane)',
+      (() => {
+        const request = modern('tools/call', { 'mcp-name': 'echo' });
+        const message = JSON.parse(request.body) as { params: Record<string, unknown> };
+        const params = JSON.stringify({ ...message.params, name: 'echo' }).slice(1, -1);
+        return {
+          headers: request.headers,
+          body: `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"arguments":{"text":${deep}},${params}}}`,
+        };
+      })(),
+    ],
+  ])('answers %s with 400 -32700, logs no error and keeps serving', async (_, request) => {
+    const reply = await send({ name: 'deep', ...request, status: 400, code: -32700 }, roomy);
+    expect(reply.status).toBe(400);
+    expect(reply.body.error?.code).toBe(-32700);
+    expect(errorLines()).toEqual([]);
+    const next = await send(
+      { name: 'after', ...modern('tools/list'), status: 200, code: 0 },
+      roomy,
+    );
+    expect(next.status).toBe(200);
   });
 });

@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import { loadConfigOrExit, logFormatFor, redactConfig } from '@mcp-runway/config';
 import { serverModule } from '@mcp-runway/example-server';
-import { installGracefulShutdown, trackInFlight } from '@mcp-runway/http/node';
+import { applyServerLimits, installGracefulShutdown, trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
 import { serveMetrics } from '@mcp-runway/metrics';
 import { startTracing } from '@mcp-runway/metrics/otel';
@@ -52,6 +52,8 @@ logger.info({ url: metricsServer.url }, 'metrics listening');
 
 // 5. Listen: Express is the request listener of a plain Node HTTP server.
 const server = createServer(app);
+// Timeouts, the connection cap, and a graceful close for requests refused before their body.
+applyServerLimits(server, config, { logger });
 trackInFlight(server, drain);
 server.listen(config.PORT, config.HOST, () => {
   logger.info(
@@ -67,12 +69,13 @@ server.listen(config.PORT, config.HOST, () => {
 
 // 6. Graceful shutdown: readiness 503 at once; session GET streams close (their clients
 //    reconnect elsewhere) while calls in flight finish; then every session closes, exit 0.
+//    Calls still running at SHUTDOWN_TIMEOUT_MS get a JSON-RPC error first (exit 1).
 installGracefulShutdown({
   server,
   drain,
   logger,
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  onDrain: () => sessions.close(config.SHUTDOWN_TIMEOUT_MS),
+  onDrain: () => sessions.close(drain.deadline),
   onClosed: async () => {
     await close();
     await closeRedis(redis);

@@ -14,10 +14,12 @@ export interface Sessions {
   store: 'memory' | 'redis';
   /**
    * Drains the lane: new session requests get 503, GET streams close (their clients reconnect
-   * elsewhere), requests in flight get `graceMs`, then every session closes. Records in Redis
-   * stay, so other instances carry the sessions on.
+   * elsewhere), requests in flight run until they end or `until` aborts (the shutdown's
+   * deadline, after which the pipeline has answered them), then every session closes.
+   * Without `until` they close at once. Records in Redis stay, so other instances carry the
+   * sessions on.
    */
-  close(graceMs?: number): Promise<void>;
+  close(until?: AbortSignal): Promise<void>;
 }
 
 export interface SessionsOptions {
@@ -52,6 +54,6 @@ export function createSessions(
   return {
     registry,
     store: redis ? 'redis' : 'memory',
-    close: (graceMs = 0) => registry.closeAll({ graceMs }),
+    close: (until) => registry.closeAll(until ? { until } : {}),
   };
 }

@@ -4,6 +4,7 @@
  * `address.port`, serving the fixture server), then stopped with SIGTERM while a 2025 session
  * holds its GET stream open and a call runs on it.
  */
+import { modern } from '@mcp-runway/testing';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis, SHARED_REDIS_URL } from './test/redis.js';
@@ -75,6 +76,54 @@ describe('graceful shutdown of the built app', () => {
     expect(performance.now() - signalledAt).toBeLessThan(5000);
     expect(app.logs().map((line) => line.msg)).toEqual(
       expect.arrayContaining(['draining', 'stopped']),
+    );
+    await client.close();
+  });
+
+  it('answers calls still running at the deadline with a JSON-RPC error, then exits 1', async () => {
+    // Sessions in memory: the 2025 call runs on a session of this instance.
+    const app = await spawnApp({ HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '500' });
+    // 10 s of work, reporting progress every 200 ms (a progress token makes the answer SSE).
+    const slow = { name: 'slow', arguments: { steps: 50, stepMs: 200 } };
+    // A 2025 call on a session, through the SDK client (an SSE answer, under way)...
+    const client = new Client({ name: 'shutdown-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', app.url)));
+    const legacyCall = client.callTool(slow).catch((error: unknown) => error);
+    // ...and two 2026-07-28 calls: one answered as JSON (not started yet), one as SSE.
+    const json = modern('tools/call', slow);
+    const sse = modern('tools/call', { ...slow, _meta: { progressToken: 'p' } });
+    // Each answer read to its end, or the error the connection ended in (a reset, before).
+    const post = (request: { headers: Record<string, string>; body: string }) =>
+      fetch(new URL('/mcp', app.url), { method: 'POST', ...request })
+        .then(async (response) => ({ status: response.status, text: await response.text() }))
+        .catch((error: unknown) => ({ status: 0, text: String(error) }));
+    const jsonAnswer = post(json);
+    const sseAnswer = post(sse);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    app.child.kill('SIGTERM');
+
+    const jsonReply = await jsonAnswer;
+    expect(jsonReply.status).toBe(503);
+    expect(JSON.parse(jsonReply.text)).toEqual({
+      jsonrpc: '2.0',
+      id: JSON.parse(json.body).id,
+      error: { code: -31503, message: expect.stringMatching(/shut down/) },
+    });
+    const sseReply = await sseAnswer;
+    expect(sseReply.status).toBe(200);
+    const events = sseReply.text
+      .split('\n')
+      .filter((line) => line.startsWith('data: {'))
+      .map((line) => JSON.parse(line.slice(6)) as { id?: unknown; error?: { code: number } });
+    expect(events.at(-1)).toMatchObject({ id: JSON.parse(sse.body).id, error: { code: -31503 } });
+    expect(await legacyCall).toMatchObject({
+      code: -31503,
+      message: expect.stringMatching(/shut down/),
+    });
+
+    expect(await app.exited).toBe(1);
+    expect(app.logs().map((line) => line.msg)).toContain(
+      'drain deadline passed: calls in flight answered with an error, connections closing',
     );
     await client.close();
   });

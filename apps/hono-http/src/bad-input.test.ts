@@ -51,6 +51,20 @@ const modern = (
   }),
 });
 const legacyList = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+/** JSON arrays nested `depth` deep. */
+const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+/** A 2025 initialize whose client capabilities hold `inner` (JSON text). */
+const initializeWith = (inner: string) =>
+  `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",` +
+  `"capabilities":{"experimental":{"x":${inner}}},"clientInfo":{"name":"deep","version":"1"}}}`;
+/** A 2026-07-28 `echo` call whose `text` argument is `inner` (JSON text). */
+const echoWith = (inner: string) => {
+  const request = modern('tools/call', { name: 'echo' }, { 'mcp-name': 'echo' });
+  return {
+    headers: request.headers,
+    body: request.body.replace('"name":"echo"', `"name":"echo","arguments":{"text":${inner}}`),
+  };
+};
 
 // The app mounts the pipeline fixture server (startApp's default): `echo` takes { text }.
 let app: RunningApp;
@@ -60,8 +74,11 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 /** Sends exactly these bytes and headers (fetch would refuse a forged Host or fix up the body). */
-function send({ method = 'POST', path = '/mcp', headers = {}, body }: Case): Promise<Reply> {
-  const { port } = new URL(app.url);
+function send(
+  { method = 'POST', path = '/mcp', headers = {}, body }: Case,
+  to: RunningApp = app,
+): Promise<Reply> {
+  const { port } = new URL(to.url);
   return new Promise((resolve, reject) => {
     const clean = Object.fromEntries(
       Object.entries(headers).filter(([, value]) => value !== undefined),
@@ -119,6 +136,13 @@ const cases: Case[] = [
     body: '{"jsonrpc":"2.0","id":3}',
     status: 400,
     code: -32600,
+  },
+  {
+    name: 'JSON nested deeper than 64 levels',
+    headers: JSON_HEADERS,
+    body: initializeWith(nested(1000)),
+    status: 400,
+    code: -32700,
   },
   {
     name: 'a text/plain body',
@@ -302,5 +326,35 @@ describe('bad input to the MCP endpoint', () => {
     });
     expect(reply.status).toBe(200);
     expect(reply.body.result?.structuredContent).toEqual({ text: 'proxy' });
+  });
+});
+
+describe('deeply nested JSON (100,000 nested arrays, under the default 1 MB limit)', () => {
+  // JSON.parse builds such a value; JSON.stringify (and a zod walk) overflow the stack on it.
+  const deep = nested(100_000);
+  let roomy: RunningApp;
+  beforeAll(async () => {
+    roomy = await startApp();
+  });
+  afterAll(() => roomy.close());
+
+  const errorLines = () =>
+    roomy
+      .logs()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: string; msg: string })
+      .filter((line) => line.level === 'error' || line.level === 'fatal');
+
+  it.each([
+    ['a 2025 initialize', { headers: JSON_HEADERS, body: initializeWith(deep) }],
+    ['a 2026-07-28 tools/call', echoWith(deep)],
+  ])('answers %s with 400 -32700, logs no error and keeps serving', async (_, request) => {
+    const reply = await send({ name: 'deep', ...request, status: 400, code: -32700 }, roomy);
+    expect(reply.status).toBe(400);
+    expect(reply.body.error?.code).toBe(-32700);
+    expect(errorLines()).toEqual([]);
+    const next = await send({ name: 'after', ...echoWith('"hi"'), status: 200, code: null }, roomy);
+    expect(next.body.result?.structuredContent).toEqual({ text: 'hi' });
   });
 });

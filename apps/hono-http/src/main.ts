@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { loadConfigOrExit, logFormatFor, redactConfig } from '@mcp-runway/config';
 import { serverModule } from '@mcp-runway/example-server';
-import { installGracefulShutdown, trackInFlight } from '@mcp-runway/http/node';
+import { applyServerLimits, installGracefulShutdown, trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
 import { serveMetrics } from '@mcp-runway/metrics';
 import { startTracing } from '@mcp-runway/metrics/otel';
@@ -57,9 +57,12 @@ const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.POR
     'listening',
   );
 }) as Server;
+// Timeouts, the connection cap, and a graceful close for requests refused before their body.
+applyServerLimits(server, config, { logger });
 trackInFlight(server, drain);
 
-// 6. Graceful shutdown: readiness 503 at once, in-flight calls finish, then exit 0.
+// 6. Graceful shutdown: readiness 503 at once, in-flight calls finish, then exit 0. Calls
+//    still running at SHUTDOWN_TIMEOUT_MS get a JSON-RPC error first (exit 1).
 installGracefulShutdown({
   server,
   drain,

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { modern } from '@mcp-runway/testing';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import { spawnApp } from './test/spawn.js';
@@ -62,21 +63,50 @@ describe('graceful shutdown', () => {
     await client.close();
   });
 
-  it('exits 1 when calls are still running at the deadline', async () => {
-    const app = await spawnApp({ SHUTDOWN_TIMEOUT_MS: '300' });
+  it('answers calls still running at the deadline with a JSON-RPC error, then exits 1', async () => {
+    const app = await spawnApp({ SHUTDOWN_TIMEOUT_MS: '500' });
+    // 10 s of work, reporting progress every 200 ms (a progress token makes the answer SSE).
+    const slow = { name: 'slow', arguments: { steps: 50, stepMs: 200 } };
+    // A 2025 call through the SDK client (an SSE answer, under way)...
     const client = await connect(app.url);
-    const call = client
-      .callTool({ name: 'slow', arguments: { steps: 5, stepMs: 5000 } })
-      .catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const legacyCall = client.callTool(slow).catch((error: unknown) => error);
+    // ...and two 2026-07-28 calls: one answered as JSON (not started yet), one as SSE.
+    const json = modern('tools/call', slow);
+    const sse = modern('tools/call', { ...slow, _meta: { progressToken: 'p' } });
+    // Each answer read to its end, or the error the connection ended in (a reset, before).
+    const post = (request: { headers: Record<string, string>; body: string }) =>
+      fetch(new URL('/mcp', app.url), { method: 'POST', ...request })
+        .then(async (response) => ({ status: response.status, text: await response.text() }))
+        .catch((error: unknown) => ({ status: 0, text: String(error) }));
+    const jsonAnswer = post(json);
+    const sseAnswer = post(sse);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     app.child.kill('SIGTERM');
+
+    const jsonReply = await jsonAnswer;
+    expect(jsonReply.status).toBe(503);
+    expect(JSON.parse(jsonReply.text)).toEqual({
+      jsonrpc: '2.0',
+      id: JSON.parse(json.body).id,
+      error: { code: -31503, message: expect.stringMatching(/shut down/) },
+    });
+    const sseReply = await sseAnswer;
+    expect(sseReply.status).toBe(200);
+    const events = sseReply.text
+      .split('\n')
+      .filter((line) => line.startsWith('data: {'))
+      .map((line) => JSON.parse(line.slice(6)) as { id?: unknown; error?: { code: number } });
+    expect(events.at(-1)).toMatchObject({ id: JSON.parse(sse.body).id, error: { code: -31503 } });
+    expect(await legacyCall).toMatchObject({
+      code: -31503,
+      message: expect.stringMatching(/shut down/),
+    });
+
     expect(await app.exited).toBe(1);
     expect(app.logs().map((line) => line.msg)).toContain(
-      'drain deadline passed: closing open connections',
+      'drain deadline passed: calls in flight answered with an error, connections closing',
     );
-    // The cut stream leaves the SDK client waiting for its request timeout; closing it settles the call.
     await client.close();
-    expect(await call).toBeInstanceOf(Error);
   });
 
   it('exits at once on a second signal', async () => {

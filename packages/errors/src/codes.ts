@@ -38,6 +38,7 @@ export const AppErrorCode = {
   NotFound: -31404,
   MethodNotAllowed: -31405,
   NotAcceptable: -31406,
+  RequestTimeout: -31408,
   PayloadTooLarge: -31413,
   UnsupportedMediaType: -31415,
   RateLimited: -31429,
@@ -53,7 +54,7 @@ export const errorCatalog: readonly ErrorCodeInfo[] = [
     code: -32700,
     httpStatus: 400,
     era: 'both',
-    meaning: 'The body is not valid JSON.',
+    meaning: 'The body is not valid JSON, or nests arrays and objects deeper than 64 levels.',
   },
   {
     name: 'InvalidRequest',
@@ -155,6 +156,13 @@ export const errorCatalog: readonly ErrorCodeInfo[] = [
     meaning: 'Accept must list application/json and text/event-stream.',
   },
   {
+    name: 'RequestTimeout',
+    code: -31408,
+    httpStatus: 408,
+    era: 'application',
+    meaning: 'The body did not all arrive within BODY_READ_TIMEOUT_MS; the connection closes.',
+  },
+  {
     name: 'PayloadTooLarge',
     code: -31413,
     httpStatus: 413,
@@ -181,7 +189,8 @@ export const errorCatalog: readonly ErrorCodeInfo[] = [
     code: -31503,
     httpStatus: 503,
     era: 'application',
-    meaning: 'The server is draining or not ready; retry on another instance.',
+    meaning:
+      'The server is draining or not ready, or shut down before the call finished (it may have partly run); retry on another instance.',
   },
 ];
 

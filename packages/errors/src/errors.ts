@@ -132,6 +132,18 @@ export class NotAcceptableError extends RunwayError {
   }
 }
 
+export class RequestTimeoutError extends RunwayError {
+  override readonly name = 'RequestTimeoutError';
+  constructor(timeoutMs: number, options: RunwayErrorOptions = {}) {
+    super(
+      AppErrorCode.RequestTimeout,
+      408,
+      `Request timeout: the body did not arrive within ${timeoutMs} ms`,
+      { ...options, data: { timeoutMs } },
+    );
+  }
+}
+
 export class PayloadTooLargeError extends RunwayError {
   override readonly name = 'PayloadTooLargeError';
   constructor(limitBytes: number, options: RunwayErrorOptions = {}) {

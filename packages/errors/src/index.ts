@@ -25,6 +25,7 @@ export {
   ParseError,
   PayloadTooLargeError,
   RateLimitedError,
+  RequestTimeoutError,
   RunwayError,
   ServiceUnavailableError,
   ToolError,

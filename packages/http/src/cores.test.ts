@@ -1,6 +1,7 @@
 import { isLegacyRequest } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
 import {
+  bodyStillArriving,
   checkHostOrigin,
   checkMcpPostHeaders,
   corsHeaders,
@@ -9,11 +10,13 @@ import {
   hostAllowed,
   LOOPBACK_HOSTS,
   LOOPBACK_ORIGINS,
+  MAX_JSON_DEPTH,
   originAllowed,
   parseMcpMessage,
   preflight,
   readBodyText,
   resolveRequestId,
+  withinBodyDeadline,
 } from './index.js';
 
 const NO_HEADERS = { protocolVersion: undefined, mcpMethod: undefined, mcpName: undefined };
@@ -208,6 +211,31 @@ describe('MCP POST checks', () => {
       expect.objectContaining({ code: -32600 }),
     );
   });
+  it('refuses JSON nested deeper than MAX_JSON_DEPTH with -32700, before parsing it', () => {
+    const within = `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":${'['.repeat(MAX_JSON_DEPTH - 2)}${']'.repeat(MAX_JSON_DEPTH - 2)}}}`;
+    expect(parseMcpMessage(within, NO_HEADERS).method).toBe('ping');
+    const beyond = within.replace('"a":', '"a":[').replace(/}}$/, ']}}');
+    expect(() => parseMcpMessage(beyond, NO_HEADERS)).toThrowError(
+      expect.objectContaining({
+        code: -32700,
+        message: expect.stringMatching(/deeper than 64 levels/),
+      }),
+    );
+    // 100,000 levels: refused by the scan, not by a stack overflow somewhere later.
+    const deep = `{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    expect(() => parseMcpMessage(deep, NO_HEADERS)).toThrowError(
+      expect.objectContaining({ code: -32700 }),
+    );
+  });
+  it('counts only structure: brackets and quotes inside strings are text', () => {
+    const text = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'ping',
+      params: { a: `${'['.repeat(500)} \\" {{{ "`, b: '\\' },
+    });
+    expect(parseMcpMessage(text, NO_HEADERS).method).toBe('ping');
+  });
   // The era decides the lane; it must be the SDK's own decision, headers included.
   it.each(ERA_CASES)(
     'classifies %s as the SDK routes it (%s)',
@@ -222,6 +250,24 @@ describe('MCP POST checks', () => {
       expect(await isLegacyRequest(request, body)).toBe(era === 'legacy');
     },
   );
+  it('refuses a body that has not all arrived by the deadline with 408, and waits for none that has', async () => {
+    const never = new Promise<string>(() => {});
+    await expect(withinBodyDeadline(never, 20)).rejects.toMatchObject({
+      httpStatus: 408,
+      code: -31408,
+    });
+    await expect(withinBodyDeadline(Promise.resolve('{}'), 20)).resolves.toBe('{}');
+  });
+  it('closes the connection on a refusal only while a body is still arriving', () => {
+    const arrival = { contentLength: '10', transferEncoding: undefined, complete: false };
+    expect(bodyStillArriving(arrival)).toBe(true);
+    expect(bodyStillArriving({ ...arrival, complete: true })).toBe(false);
+    expect(bodyStillArriving({ ...arrival, contentLength: '0' })).toBe(false);
+    expect(bodyStillArriving({ ...arrival, contentLength: undefined })).toBe(false);
+    expect(
+      bodyStillArriving({ contentLength: null, transferEncoding: 'chunked', complete: false }),
+    ).toBe(true);
+  });
   it('stops reading a stream as soon as it passes the limit', async () => {
     let pulled = 0;
     const endless = new ReadableStream<Uint8Array>({

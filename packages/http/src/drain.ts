@@ -2,6 +2,8 @@
  * Tracks requests in flight so shutdown can wait for them. The transport adapter calls
  * `started`/`finished` around every request (for SSE, `finished` fires when the stream ends).
  */
+import { setMaxListeners } from 'node:events';
+
 export interface Drain {
   readonly draining: boolean;
   readonly inFlight: number;
@@ -11,12 +13,22 @@ export interface Drain {
   begin(): void;
   /** Resolves once nothing is in flight (immediately if nothing is). */
   whenIdle(): Promise<void>;
+  /**
+   * Aborts when the drain's time is up (`expire`): each MCP request still in flight listens,
+   * and answers with a JSON-RPC error before its connection closes (`answerByDeadline`).
+   */
+  readonly deadline: AbortSignal;
+  /** The shutdown deadline has passed: abort `deadline`. */
+  expire(): void;
 }
 
 export function createDrain(): Drain {
   let inFlight = 0;
   let draining = false;
   let waiters: (() => void)[] = [];
+  const expiry = new AbortController();
+  // One listener per request in flight: as many as there are requests, which is not a leak.
+  setMaxListeners(0, expiry.signal);
   const settle = () => {
     if (inFlight > 0) return;
     for (const resolve of waiters) resolve();
@@ -44,6 +56,10 @@ export function createDrain(): Drain {
         waiters.push(resolve);
         settle();
       });
+    },
+    deadline: expiry.signal,
+    expire() {
+      expiry.abort();
     },
   };
 }

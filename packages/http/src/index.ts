@@ -11,6 +11,7 @@ export {
   corsHeaders,
   preflight,
 } from './cors.js';
+export { answerByDeadline } from './deadline.js';
 export type { Drain } from './drain.js';
 export { createDrain } from './drain.js';
 export type { Health, HealthOptions, HealthReport, ReadinessCheck } from './health.js';
@@ -18,6 +19,7 @@ export { createHealth } from './health.js';
 export type { HostOriginPolicy, HostOriginRequest } from './host-origin.js';
 export { checkHostOrigin } from './host-origin.js';
 export type {
+  BodyArrival,
   Era,
   McpPost,
   McpPostHeaders,
@@ -25,11 +27,14 @@ export type {
   McpProtocolHeaders,
 } from './mcp-post.js';
 export {
+  bodyStillArriving,
   checkMcpPostHeaders,
+  MAX_JSON_DEPTH,
   PROTOCOL_VERSION_META_KEY,
   parseMcpMessage,
   readBodyText,
   readMcpPost,
+  withinBodyDeadline,
 } from './mcp-post.js';
 export {
   allowlistsFor,

@@ -8,6 +8,7 @@ import {
   NotAcceptableError,
   ParseError,
   PayloadTooLargeError,
+  RequestTimeoutError,
   type RunwayError,
   UnsupportedMediaTypeError,
 } from '@mcp-runway/errors';
@@ -46,6 +47,11 @@ export interface McpPost {
 
 export interface McpPostOptions {
   maxBodyBytes: number;
+  /**
+   * How long the whole body may take to arrive once reading starts (408 after it, see
+   * {@link withinBodyDeadline}). Unset: no deadline of its own.
+   */
+  bodyTimeoutMs?: number | undefined;
 }
 
 export interface McpPostHeaders {
@@ -111,10 +117,46 @@ function eraOf(message: Record<string, unknown>, headers: McpProtocolHeaders): E
 }
 
 /**
+ * The deepest nesting of arrays and objects a message may have; the envelope counts (in
+ * `{"params":{"arguments":{...}}}` the arguments object is level 3). JSON.parse builds far
+ * deeper values, but everything after it that walks a value recursively (JSON.stringify, zod,
+ * a logger) overflows the stack somewhere past a few thousand levels: a 500 and a stack trace
+ * for one cheap request. RFC 8259 lets a parser limit depth; beyond it the text is not parsed.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * True when the JSON text nests arrays and objects deeper than `maxDepth`. One pass over the
+ * text, before JSON.parse: brackets inside strings are text, not structure. Invalid JSON may
+ * pass; JSON.parse refuses it next.
+ */
+function nestsDeeperThan(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c /* \ */) i++;
+      else if (char === 0x22 /* " */) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b /* [ */ || char === 0x7b /* { */) {
+      if (++depth > maxDepth) return true;
+    } else if (char === 0x5d /* ] */ || char === 0x7d /* } */) depth--;
+  }
+  return false;
+}
+
+/**
  * Parses one JSON-RPC message and classifies its era (with the protocol headers, as the SDK
- * does); throws -32700 for bad JSON and -32600 for batches and non-messages.
+ * does); throws -32700 for bad JSON (and JSON nested deeper than {@link MAX_JSON_DEPTH}: the
+ * parser's limit, like any text it cannot parse) and -32600 for batches and non-messages.
  */
 export function parseMcpMessage(text: string, headers: McpProtocolHeaders): McpPost {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new ParseError(
+      `Parse error: the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -155,6 +197,26 @@ export function parseMcpMessage(text: string, headers: McpProtocolHeaders): McpP
   };
 }
 
+/** What a refusal needs to know about the body of the request it refuses. */
+export interface BodyArrival {
+  contentLength: string | null | undefined;
+  transferEncoding: string | null | undefined;
+  /** Node's `IncomingMessage.complete`: every byte of the request has arrived. */
+  complete: boolean;
+}
+
+/**
+ * True when a request has a body that has not all arrived. A refusal (401, 413, 408, 503...)
+ * answered then must close the connection (`Connection: close`): keeping it would mean
+ * reading the rest of the body first, for as long as the client takes to send it.
+ */
+export function bodyStillArriving(request: BodyArrival): boolean {
+  const hasBody =
+    request.transferEncoding != null ||
+    (request.contentLength != null && request.contentLength !== '0');
+  return hasBody && !request.complete;
+}
+
 /** Reads a body stream, refusing it (413) as soon as it grows past the limit. */
 export async function readBodyText(
   body: ReadableStream<Uint8Array> | null,
@@ -177,9 +239,33 @@ export async function readBodyText(
   return Buffer.concat(chunks, size).toString('utf8');
 }
 
+/**
+ * Settles as `read` (the body being read) does, or rejects with 408 when the body has not all
+ * arrived within `timeoutMs`: a client dribbling its body a byte at a time would otherwise
+ * hold the connection as long as it likes, and the rate limit, which needs the parsed body,
+ * never sees it. The read is abandoned, not awaited: the refusal closes the connection, which
+ * ends it.
+ */
+export async function withinBodyDeadline<T>(
+  read: Promise<T>,
+  timeoutMs: number | undefined,
+): Promise<T> {
+  if (timeoutMs === undefined) return read;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RequestTimeoutError(timeoutMs)), timeoutMs);
+  });
+  read.catch(() => {}); // fails once the connection closes, after the 408 answered
+  try {
+    return await Promise.race([read, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** All the checks of an MCP POST, over a web-standard Request. */
 export async function readMcpPost(request: Request, options: McpPostOptions): Promise<McpPost> {
-  const { maxBodyBytes } = options;
+  const { maxBodyBytes, bodyTimeoutMs } = options;
   const headerError = checkMcpPostHeaders(
     {
       contentType: request.headers.get('content-type'),
@@ -191,7 +277,8 @@ export async function readMcpPost(request: Request, options: McpPostOptions): Pr
   if (headerError) throw headerError;
   // Version, envelope and header/body agreement are the SDK's checks, in the order the spec
   // gives them (a header mismatch is -32020 even when the version is also unsupported).
-  return parseMcpMessage(await readBodyText(request.body, maxBodyBytes), {
+  const text = await withinBodyDeadline(readBodyText(request.body, maxBodyBytes), bodyTimeoutMs);
+  return parseMcpMessage(text, {
     protocolVersion: request.headers.get('mcp-protocol-version'),
     mcpMethod: request.headers.get('mcp-method'),
     mcpName: request.headers.get('mcp-name'),

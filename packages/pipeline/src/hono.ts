@@ -15,6 +15,7 @@ import {
 } from '@mcp-runway/auth/hono';
 import {
   allowlistsFor,
+  answerByDeadline,
   createHealth,
   type Drain,
   type HttpConfig,
@@ -50,7 +51,8 @@ export interface PipelineOptions {
   config: Pick<
     HttpConfig,
     'HOST' | 'MCP_PATH' | 'ALLOWED_HOSTS' | 'ALLOWED_ORIGINS' | 'BODY_LIMIT'
-  >;
+  > &
+    Partial<Pick<HttpConfig, 'BODY_READ_TIMEOUT_MS'>>;
   logger: Logger;
   /** The SDK's stateless MCP handler (`createMcpHandler`). */
   mcp: McpHttpHandler;
@@ -133,7 +135,8 @@ export function createPipeline({
   // 7. The MCP endpoint, in order:
   //    refuse new work while draining; refuse a client address that failed authentication
   //    too often (429, before its credential is looked at), else authenticate (401 before the
-  //    body is read, each refused credential counted); check and parse the body; require the
+  //    body is read, each refused credential counted; such refusals close the connection); check
+  //    and parse the body, which must all arrive within BODY_READ_TIMEOUT_MS (408); require the
   //    tool's scopes (403 step-up); take one of the caller's concurrent slots, a tool call or
   //    a stream (429), held until the response ends; spend the caller's rate-limit budget
   //    (429); then hand the parsed message and the verified caller to the SDK, which serves
@@ -143,7 +146,7 @@ export function createPipeline({
     config.MCP_PATH,
     drainGuard(drain),
     auth ? authenticate(auth.authenticator, failures ? { failures } : {}) : pass,
-    mcpPost({ maxBodyBytes: config.BODY_LIMIT }),
+    mcpPost({ maxBodyBytes: config.BODY_LIMIT, bodyTimeoutMs: config.BODY_READ_TIMEOUT_MS }),
     // The request's trace span, a child of the caller's traceparent (free unless tracing is on).
     metrics ? mcpTracing<AppEnv>(metrics) : pass,
     auth ? requireToolScopes(toolPolicies, auth.challenge) : pass,
@@ -163,10 +166,12 @@ export function createPipeline({
       : pass,
     (c) => {
       const authInfo = c.get('authInfo') as AuthInfo | undefined;
-      return mcp.fetch(c.req.raw, {
+      const answer = mcp.fetch(c.req.raw, {
         parsedBody: c.var.mcp?.message,
         ...(authInfo && { authInfo }),
       });
+      // Still running at the shutdown deadline: a JSON-RPC error, not a cut connection.
+      return answerByDeadline(answer, c.var.mcp?.id, drain);
     },
   );
   // 8. A stateless endpoint has no GET stream and no session to DELETE: 405, not 404, so

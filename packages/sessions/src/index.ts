@@ -14,6 +14,7 @@ export { RedisEventStore, RedisEventStores } from './events/redis.js';
 export type { EventRetention, SessionEventStores } from './events/types.js';
 export type { KeptInitialize } from './initialize.js';
 export { keptInitialize } from './initialize.js';
+export { sendFetchResponse, toFetchRequest } from './node-bridge.js';
 export type { SessionRegistryOptions } from './options.js';
 export type { LifecycleAction, SessionClock, SessionLimits } from './policy.js';
 export { lifecycleAction, nextDeadline, recordTtlMs, retryAfterSeconds } from './policy.js';

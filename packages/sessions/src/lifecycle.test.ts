@@ -3,7 +3,9 @@
  * (the registry's own timer is set too far out to fire), over a real loopback server.
  */
 import { fixtureToolNames } from '@mcp-runway/testing/fixture-server';
+import { McpServer } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { MemoryEventStores } from './events/memory.js';
 import { MemorySessionStore } from './store/memory.js';
 import { connectClient } from './test/client.js';
@@ -34,6 +36,24 @@ async function start(options: InstanceOptions): Promise<Instance> {
 afterEach(async () => {
   await Promise.all(instances.splice(0).map((instance) => instance.close()));
 });
+
+/** A server whose one tool reports progress once, then works until its call is cancelled. */
+function holdingServer(): McpServer {
+  const server = new McpServer({ name: 'holding', version: '1.0.0' });
+  server.registerTool('hold', { inputSchema: z.object({}) }, async (_args, ctx) => {
+    const progressToken = ctx.mcpReq._meta?.progressToken;
+    if (progressToken !== undefined) {
+      await ctx.mcpReq.notify({
+        method: 'notifications/progress',
+        params: { progressToken, progress: 1 },
+      });
+    }
+    const { signal } = ctx.mcpReq;
+    await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    return { content: [{ type: 'text', text: 'cancelled' }], isError: true };
+  });
+  return server;
+}
 
 const ping = (url: string, id: string) =>
   post(url, { jsonrpc: '2.0', id: 9, method: 'ping' }, { 'mcp-session-id': id });
@@ -317,5 +337,35 @@ describe('closeAll', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
     await client.close();
+  });
+
+  it('with `until`, lets a call in flight run until it aborts, then closes its session', async () => {
+    const instance = await start({ factory: holdingServer });
+    const { client } = await connectClient(instance.url);
+    const until = new AbortController();
+    let closing: Promise<void> | undefined;
+    let connectedWhileWaiting: boolean | undefined;
+    const call = client
+      .callTool(
+        { name: 'hold', arguments: {} },
+        {
+          onprogress: async (progress) => {
+            if (progress.progress !== 1) return;
+            closing = instance.registry.closeAll({ until: until.signal });
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            connectedWhileWaiting = instance.servers[0]?.isConnected();
+            until.abort();
+          },
+        },
+      )
+      .catch((error: unknown) => error);
+    await waitFor('the deadline to pass', () => closing !== undefined && until.signal.aborted);
+    await closing;
+    expect(connectedWhileWaiting).toBe(true);
+    expect(instance.servers.map((server) => server.isConnected())).toEqual([false]);
+    // The stream ended without an answer (the pipeline writes one, see answerByDeadline in
+    // @mcp-runway/http): the client waits until it is closed.
+    await client.close();
+    expect(await call).toBeInstanceOf(Error);
   });
 });

@@ -15,8 +15,10 @@
  *   (`POST http://host/mcp`, which HTTP/1.1 servers must accept) or a Host that is not a valid
  *   authority throws a TypeError (a 500) where `toFetchRequest` serves the request. It also
  *   serializes the parsed body again into a Request whose body the transport never reads
- *   (about 21 µs against 10 µs here).
- * node-bridge.test.ts pins all three behaviours.
+ *   (about 21 µs against 10 µs here), and a message nested too deep for JSON.stringify (a
+ *   RangeError) becomes a 500 before the SDK sees it.
+ * node-bridge.test.ts pins all three behaviours. The Express pipeline's 2026-07-28 lane
+ * (`@mcp-runway/pipeline`, lanes.ts) writes its answers through the same two functions.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ParseError, PayloadTooLargeError } from '@mcp-runway/errors';
@@ -32,8 +34,11 @@ const SKIPPED_HEADERS = new Set([
   'upgrade',
 ]);
 
-/** A body-less web Request with the Node request's method, URL and headers. */
-export function toFetchRequest(req: IncomingMessage): Request {
+/**
+ * A body-less web Request with the Node request's method, URL and headers, and the `signal`
+ * (aborted when the client goes away) for handlers that watch it.
+ */
+export function toFetchRequest(req: IncomingMessage, signal?: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(':') || SKIPPED_HEADERS.has(name)) continue;
@@ -42,7 +47,7 @@ export function toFetchRequest(req: IncomingMessage): Request {
   }
   // A fixed origin: the URL is only a label here, and a Host header is client-controlled.
   const url = new URL(req.url ?? '/', 'http://localhost');
-  return new Request(url, { method: req.method ?? 'GET', headers });
+  return new Request(url, { method: req.method ?? 'GET', headers, ...(signal && { signal }) });
 }
 
 /**

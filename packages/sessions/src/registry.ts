@@ -29,8 +29,16 @@ function tenantOf(req: IncomingMessage, principal: string | undefined): string {
 }
 
 export interface CloseAllOptions {
-  /** How long requests in flight may run before their sessions close anyway. @default 0 */
+  /**
+   * How long requests in flight may run before their sessions close anyway. @default 0, or
+   * no limit of its own with `until`
+   */
   graceMs?: number;
+  /**
+   * Requests in flight may run until this aborts (a shutdown's deadline, `drain.deadline`).
+   * Whoever aborts it answers those requests first; their sessions close after.
+   */
+  until?: AbortSignal;
 }
 
 export class SessionRegistry {
@@ -174,18 +182,22 @@ export class SessionRegistry {
   /**
    * Graceful drain: refuses new requests (503), closes the GET streams (clients reconnect,
    * to another instance behind a load balancer), lets requests in flight finish for up to
-   * `graceMs`, then closes every session's server and transport. Shared records stay, so
-   * other instances carry the sessions on. Closes the stores the registry created itself.
+   * `graceMs` or until `until` aborts, then closes every session's server and transport.
+   * Shared records stay, so other instances carry the sessions on. Closes the stores the
+   * registry created itself.
    */
   async closeAll(options: CloseAllOptions = {}): Promise<void> {
     this.draining = true;
     clearInterval(this.timer);
     // The GET streams first: their clients reconnect, elsewhere behind a load balancer.
     for (const session of this.table.all()) session.runtime?.transport.closeStandaloneSSEStream();
-    const deadline = Date.now() + (options.graceMs ?? 0);
-    while (this.table.all().some((session) => session.active) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const { until } = options;
+    const deadline = Date.now() + (options.graceMs ?? (until ? Number.POSITIVE_INFINITY : 0));
+    const waiting = () =>
+      this.table.all().some((session) => session.active) &&
+      Date.now() < deadline &&
+      !until?.aborted;
+    while (waiting()) await new Promise((resolve) => setTimeout(resolve, 20));
     await Promise.all(this.table.all().map((session) => this.table.end(session, 'closed')));
     if (this.config.ownsStore) await this.store.close();
     if (this.config.ownsEvents) await this.events?.close();

@@ -28,6 +28,12 @@ export interface HandleOptions {
   tenant?: string | undefined;
   /** Given to tools as `ctx.http.authInfo`. @default req.auth, as the SDK's Node transport reads it */
   authInfo?: AuthInfo | undefined;
+  /**
+   * Takes the transport's answer before it is written, and returns the one to write: the
+   * pipeline answers a call still running at the shutdown deadline with an error this way
+   * (`answerByDeadline`). @default the answer as it is
+   */
+  answer?: ((response: Promise<Response>) => Promise<Response>) | undefined;
 }
 
 export interface RuntimesOptions {
@@ -102,10 +108,11 @@ export class Runtimes {
     options: HandleOptions,
   ): Promise<void> {
     const authInfo = options.authInfo ?? (req as IncomingMessage & { auth?: AuthInfo }).auth;
-    const response = await runtime.transport.handleRequest(toFetchRequest(req), {
+    const answer = runtime.transport.handleRequest(toFetchRequest(req), {
       ...(body !== undefined && { parsedBody: body }),
       ...(authInfo !== undefined && { authInfo }),
     });
+    const response = await (options.answer ? options.answer(answer) : answer);
     const level = logLevelSetBy(body);
     if (level !== undefined && response.ok) this.rememberLogLevel(session, level);
     await sendFetchResponse(res, response);

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '@mcp-runway/config';
 import type { ServerModule } from '@mcp-runway/example-server';
 import type { Drain } from '@mcp-runway/http';
-import { trackInFlight } from '@mcp-runway/http/node';
+import { applyServerLimits, trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
 import type { McpMetrics } from '@mcp-runway/metrics';
 import type { Security } from '@mcp-runway/pipeline';
@@ -79,6 +79,7 @@ export async function startApp(
     keyPrefix,
   });
   handle = app.app;
+  applyServerLimits(server, config, { logger });
   trackInFlight(server, app.drain);
   return {
     url,

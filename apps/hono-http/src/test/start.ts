@@ -5,7 +5,7 @@ import { serve } from '@hono/node-server';
 import { loadConfig } from '@mcp-runway/config';
 import type { ServerModule } from '@mcp-runway/example-server';
 import type { Drain } from '@mcp-runway/http';
-import { trackInFlight } from '@mcp-runway/http/node';
+import { applyServerLimits, trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
 import { serveMetrics } from '@mcp-runway/metrics';
 import type { Security } from '@mcp-runway/pipeline';
@@ -83,6 +83,7 @@ export async function startApp(
     token: config.METRICS_TOKEN,
   });
   handle = (request, env) => app.app.fetch(request, env as never);
+  applyServerLimits(server, config, { logger });
   trackInFlight(server, app.drain);
   return {
     url,

@@ -21,11 +21,13 @@ import type { Drain } from '../drain.js';
 import type { Health, HealthReport } from '../health.js';
 import { checkHostOrigin, type HostOriginPolicy } from '../host-origin.js';
 import {
+  bodyStillArriving,
   checkMcpPostHeaders,
   type McpPost,
   type McpPostOptions,
   parseMcpMessage,
   readBodyText,
+  withinBodyDeadline,
 } from '../mcp-post.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../request-id.js';
 import { SECURITY_HEADERS } from '../security-headers.js';
@@ -127,10 +129,11 @@ export function drainGuard(drain: Drain): Handler {
 
 /**
  * The request body as a web stream for the core's `readBodyText`. When the core stops
- * reading (413) the socket stays open for the answer, which then closes the connection: the
- * rest of the body is never read, so the connection cannot carry another request.
+ * reading (413) the socket stays open for the answer, which then closes the connection (see
+ * `errorHandler`): the rest of the body is never read, so the connection cannot carry another
+ * request.
  */
-function bodyStream(req: Request, res: Response): ReadableStream<Uint8Array> {
+function bodyStream(req: Request): ReadableStream<Uint8Array> {
   const chunks = req.iterator({ destroyOnReturn: false });
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -139,7 +142,6 @@ function bodyStream(req: Request, res: Response): ReadableStream<Uint8Array> {
       else controller.enqueue(value as Uint8Array);
     },
     async cancel() {
-      res.setHeader('Connection', 'close');
       await chunks.return?.();
     },
   });
@@ -154,7 +156,7 @@ function bodyStream(req: Request, res: Response): ReadableStream<Uint8Array> {
 export function mcpPost<L extends PipelineLocals = PipelineLocals>(
   options: McpPostOptions,
 ): Handler<L> {
-  const { maxBodyBytes } = options;
+  const { maxBodyBytes, bodyTimeoutMs } = options;
   return async (req, res, next) => {
     const error = checkMcpPostHeaders(
       {
@@ -165,7 +167,11 @@ export function mcpPost<L extends PipelineLocals = PipelineLocals>(
       maxBodyBytes,
     );
     if (error) throw error;
-    res.locals.mcp = parseMcpMessage(await readBodyText(bodyStream(req, res), maxBodyBytes), {
+    const text = await withinBodyDeadline(
+      readBodyText(bodyStream(req), maxBodyBytes),
+      bodyTimeoutMs,
+    );
+    res.locals.mcp = parseMcpMessage(text, {
       protocolVersion: req.get('mcp-protocol-version'),
       mcpMethod: req.get('mcp-method'),
       mcpName: req.get('mcp-name'),
@@ -195,7 +201,9 @@ export function readiness(health: Health): Handler {
 
 /**
  * Every error, thrown anywhere in the pipeline, becomes a JSON-RPC error body with the right
- * status and headers. Mount it last, after `notFound()`.
+ * status and headers. A refusal that comes before the body has all arrived (401, 413, 408,
+ * 503) also closes the connection; `applyServerLimits` (../node) closes it gracefully. Mount
+ * it last, after `notFound()`.
  */
 export function errorHandler(): ErrorRequestHandler<
   Request['params'],
@@ -204,7 +212,7 @@ export function errorHandler(): ErrorRequestHandler<
   Request['query'],
   Partial<PipelineLocals>
 > {
-  return (error, _req, res, _next) => {
+  return (error, req, res, _next) => {
     res.locals.error = error;
     // An answer already under way (an SSE stream) cannot become an error body: cut the
     // connection, which the client sees as a dropped stream (Express's fallback would do the
@@ -216,7 +224,15 @@ export function errorHandler(): ErrorRequestHandler<
     }
     const { httpStatus, headers, body } = toErrorResponse(error, res.locals.mcp?.id ?? null);
     if (httpStatus >= 500) res.locals.log?.error({ err: error }, 'request failed');
-    res.status(httpStatus).set(headers).json(body);
+    const close = bodyStillArriving({
+      contentLength: req.get('content-length'),
+      transferEncoding: req.get('transfer-encoding'),
+      complete: req.complete,
+    });
+    res
+      .status(httpStatus)
+      .set({ ...headers, ...(close && { Connection: 'close' }) })
+      .json(body);
   };
 }
 

@@ -2,6 +2,8 @@
  * Hono adapters for the pipeline cores. Each one only translates: read what the core needs
  * from the Hono context, call the core, turn its result into a response or a header.
  */
+
+import type { IncomingMessage } from 'node:http';
 import {
   MethodNotAllowedError,
   NotFoundError,
@@ -17,11 +19,13 @@ import type { Drain } from '../drain.js';
 import type { Health, HealthReport } from '../health.js';
 import { checkHostOrigin, type HostOriginPolicy } from '../host-origin.js';
 import {
+  bodyStillArriving,
   checkMcpPostHeaders,
   type McpPost,
   type McpPostOptions,
   parseMcpMessage,
   readBodyText,
+  withinBodyDeadline,
 } from '../mcp-post.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../request-id.js';
 import { SECURITY_HEADERS } from '../security-headers.js';
@@ -109,7 +113,7 @@ export function drainGuard(drain: Drain): MiddlewareHandler {
 export function mcpPost<E extends PipelineEnv = PipelineEnv>(
   options: McpPostOptions,
 ): MiddlewareHandler<E> {
-  const { maxBodyBytes } = options;
+  const { maxBodyBytes, bodyTimeoutMs } = options;
   return async (c, next) => {
     const contentLength = c.req.header('content-length');
     const error = checkMcpPostHeaders(
@@ -120,10 +124,11 @@ export function mcpPost<E extends PipelineEnv = PipelineEnv>(
     // With a Content-Length already checked against the limit, c.req.text() takes
     // @hono/node-server's fast path; touching c.req.raw.body would build a full web Request
     // (about +110 µs a request). Chunked bodies are read as a stream, stopped at the limit.
-    const text =
-      contentLength === undefined
-        ? await readBodyText(c.req.raw.body, maxBodyBytes)
-        : await c.req.text();
+    // Either way the whole body must arrive by the deadline (408).
+    const text = await withinBodyDeadline(
+      contentLength === undefined ? readBodyText(c.req.raw.body, maxBodyBytes) : c.req.text(),
+      bodyTimeoutMs,
+    );
     c.set(
       'mcp',
       parseMcpMessage(text, {
@@ -156,12 +161,32 @@ export function readiness(health: Health): (c: Context) => Promise<Response> {
   return async (c) => report(c, await health.readiness());
 }
 
-/** Every error, thrown anywhere in the pipeline, becomes a JSON-RPC error body with the right status. */
+/** On @hono/node-server, the Node request (`c.env.incoming`); elsewhere (Lambda) undefined. */
+function nodeRequest(c: Context): IncomingMessage | undefined {
+  return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+}
+
+/**
+ * Every error, thrown anywhere in the pipeline, becomes a JSON-RPC error body with the right
+ * status. A refusal that comes before the body has all arrived (401, 413, 408, 503) also
+ * closes the connection; `applyServerLimits` (../node) closes it gracefully.
+ */
 export function errorHandler<E extends PipelineEnv = PipelineEnv>(): ErrorHandler<E> {
   return (error, c) => {
     const { httpStatus, headers, body } = toErrorResponse(error, c.var.mcp?.id ?? null);
     if (httpStatus >= 500) c.var.log?.error({ err: error }, 'request failed');
-    return c.json(body, httpStatus as ContentfulStatusCode, { ...headers });
+    const incoming = nodeRequest(c);
+    const close =
+      incoming !== undefined &&
+      bodyStillArriving({
+        contentLength: incoming.headers['content-length'],
+        transferEncoding: incoming.headers['transfer-encoding'],
+        complete: incoming.complete,
+      });
+    return c.json(body, httpStatus as ContentfulStatusCode, {
+      ...headers,
+      ...(close && { Connection: 'close' }),
+    });
   };
 }
 

@@ -1,4 +1,5 @@
-import { createServer } from 'node:http';
+import { createServer, get, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger } from '@mcp-runway/logging';
 import { describe, expect, it } from 'vitest';
@@ -38,5 +39,44 @@ describe('installGracefulShutdown', () => {
     });
     expect(await exited).toBe(0);
     expect(steps).toEqual(['onDrain (draining: true)', 'onClosed']);
+  });
+
+  it('at the deadline lets the calls in flight answer (drain.deadline), then closes their connections and exits 1', async () => {
+    const drain = createDrain();
+    // A call that answers only when told the deadline has passed, as answerByDeadline does.
+    const server = createServer((_request, response) => {
+      drain.started();
+      response.once('close', () => drain.finished());
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write('working\n');
+      drain.deadline.addEventListener('abort', () => response.end('stopped at the deadline\n'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path: '/' }, resolve).on('error', reject);
+    });
+    let text = '';
+    response.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+    });
+    const ended = new Promise<string>((settle) => {
+      response.on('end', () => settle('end'));
+      response.on('error', (error) => settle(`error: ${error.message}`));
+    });
+    const exited = new Promise<number>((resolve) => {
+      const shutdown = installGracefulShutdown({
+        server,
+        drain,
+        logger,
+        timeoutMs: 200,
+        signals: [],
+        exit: resolve,
+      });
+      void shutdown('test');
+    });
+    expect(await ended).toBe('end');
+    expect(text).toBe('working\nstopped at the deadline\n');
+    expect(await exited).toBe(1);
   });
 });

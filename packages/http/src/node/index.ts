@@ -1,10 +1,14 @@
 /**
- * Node-specific pieces of the pipeline: counting requests in flight on an http.Server (SSE
- * streams included) and shutting down gracefully on SIGTERM/SIGINT.
+ * Node-specific pieces of the pipeline: the server's timeouts, connection cap and graceful
+ * close of refused connections (limits.ts), counting requests in flight on an http.Server
+ * (SSE streams included) and shutting down gracefully on SIGTERM/SIGINT.
  */
 import type { Server } from 'node:http';
 import type { Logger } from '@mcp-runway/logging';
 import type { Drain } from '../drain.js';
+
+export type { ServerLimits, ServerLimitsOptions } from './limits.js';
+export { applyServerLimits } from './limits.js';
 
 /** Counts every request from arrival until its response closes (an SSE stream: until it ends). */
 export function trackInFlight(server: Server, drain: Drain): void {
@@ -19,12 +23,17 @@ export interface GracefulShutdownOptions {
   server: Server;
   drain: Drain;
   logger: Logger;
-  /** How long in-flight requests get to finish before the process exits anyway. */
+  /**
+   * How long in-flight requests get to finish. Then those still running are answered with a
+   * JSON-RPC error (`drain.deadline`, `answerByDeadline`), and the process exits 1.
+   */
   timeoutMs: number;
   /**
    * Runs as draining begins, while requests in flight finish: end long-lived streams that
    * would otherwise hold the drain open until the deadline (the 2025 session lane's GET
-   * streams, whose clients reconnect elsewhere). Awaited before `onClosed`.
+   * streams, whose clients reconnect elsewhere). Awaited before `onClosed`; work it waits for
+   * should stop by `drain.deadline`, which aborts at the deadline, or once the drain was idle
+   * (the timer runs until `onDrain` settles).
    */
   onDrain?: () => Promise<void> | void;
   /** Runs after the server closed: flush logs, close Redis, etc. */
@@ -35,10 +44,15 @@ export interface GracefulShutdownOptions {
   exit?: (code: number) => void;
 }
 
+/** How long the answers written at the deadline get to leave before open connections close. */
+const ANSWER_GRACE_MS = 1_000;
+
 /**
  * SIGTERM (or SIGINT): readiness turns 503 at once and new MCP requests get 503, requests in
  * flight finish, then the server closes and the process exits 0. If they are still running
- * at the deadline the process exits 1. A second signal exits at once.
+ * at the deadline, each is answered with a JSON-RPC error (the drain's deadline aborts), the
+ * open connections close once those answers are out, and the process exits 1. A second
+ * signal exits at once.
  * Returns the shutdown function, for callers that trigger it themselves.
  */
 export function installGracefulShutdown(
@@ -57,17 +71,30 @@ export function installGracefulShutdown(
     started = true;
     drain.begin();
     logger.info({ reason, inFlight: drain.inFlight, timeoutMs }, 'draining');
+    // One clock for the whole drain: at the deadline the drain expires, and everything that
+    // watches `drain.deadline` (calls in flight, onDrain's work) stops.
+    const timer = setTimeout(() => drain.expire(), timeoutMs);
+    const expired = new Promise<'timeout'>((resolve) =>
+      drain.deadline.addEventListener('abort', () => resolve('timeout'), { once: true }),
+    );
     const draining = Promise.resolve()
       .then(() => options.onDrain?.())
       .catch((error: unknown) => logger.error({ err: error }, 'onDrain failed'));
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    const outcome = await Promise.race([drain.whenIdle().then(() => 'idle' as const), deadline]);
-    clearTimeout(timer);
+    const outcome = await Promise.race([drain.whenIdle().then(() => 'idle' as const), expired]);
     if (outcome === 'timeout') {
-      logger.error({ inFlight: drain.inFlight }, 'drain deadline passed: closing open connections');
+      logger.error(
+        { inFlight: drain.inFlight },
+        'drain deadline passed: calls in flight answered with an error, connections closing',
+      );
+      // Their answers were written as the deadline aborted: let them leave first.
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([
+        drain.whenIdle(),
+        new Promise((resolve) => {
+          grace = setTimeout(resolve, ANSWER_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(grace);
       server.closeAllConnections();
     }
     await new Promise<void>((resolve) => {
@@ -75,6 +102,7 @@ export function installGracefulShutdown(
       server.closeIdleConnections();
     });
     await draining;
+    clearTimeout(timer);
     await options.onClosed?.();
     logger.info({ outcome }, 'stopped');
     exit(outcome === 'idle' ? 0 : 1);

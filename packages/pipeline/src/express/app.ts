@@ -50,7 +50,8 @@ export interface PipelineOptions {
   config: Pick<
     HttpConfig,
     'HOST' | 'MCP_PATH' | 'ALLOWED_HOSTS' | 'ALLOWED_ORIGINS' | 'BODY_LIMIT'
-  >;
+  > &
+    Partial<Pick<HttpConfig, 'BODY_READ_TIMEOUT_MS'>>;
   logger: Logger;
   /** The 2026-07-28 lane: the SDK's stateless handler, `createMcpHandler(..., { legacy: 'reject' })`. */
   modern: McpHttpHandler;
@@ -112,7 +113,8 @@ export function createPipeline({
   // 7. The MCP endpoint, in the Hono app's order: refuse new work while draining; refuse a
   //    client address that failed authentication too often (429, before its credential is
   //    looked at), else authenticate (401 before the body is read, each refused credential
-  //    counted); check and parse the body (POST only); require the tool's scopes (403
+  //    counted; such refusals close the connection); check and parse the body (POST only; all of
+  //    it within BODY_READ_TIMEOUT_MS, or 408); require the tool's scopes (403
   //    step-up); take a concurrent slot, a tool call or a stream such as a 2025 session's GET
   //    (429), held until the response closes; spend the caller's budget (429); then the lane
   //    split: 2025 traffic to the session registry, 2026-07-28 to the stateless handler.
@@ -153,11 +155,14 @@ export function createPipeline({
         }),
       ]
     : [pass];
-  const lanes = mcpLanes({ sessions, modern, caller });
+  const lanes = mcpLanes({ sessions, modern, caller, drain });
   app.post(
     config.MCP_PATH,
     ...guard,
-    mcpPost<AppLocals>({ maxBodyBytes: config.BODY_LIMIT }),
+    mcpPost<AppLocals>({
+      maxBodyBytes: config.BODY_LIMIT,
+      bodyTimeoutMs: config.BODY_READ_TIMEOUT_MS,
+    }),
     // The request's trace span, a child of the caller's traceparent (free unless tracing is on).
     metrics ? mcpTracing(metrics) : pass,
     auth ? requireToolScopes<AppLocals>(toolPolicies, auth.challenge) : pass,

@@ -8,15 +8,15 @@
  *   error answers (unsupported version, header mismatch, unknown method).
  */
 import { callerId } from '@mcp-runway/auth';
+import { answerByDeadline, type Drain } from '@mcp-runway/http';
 import type { Handler } from '@mcp-runway/http/express';
-import type { SessionRegistry } from '@mcp-runway/sessions';
-import { toNodeHandler } from '@modelcontextprotocol/node';
+import { type SessionRegistry, sendFetchResponse, toFetchRequest } from '@mcp-runway/sessions';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
-import type { Request, Response } from 'express';
+import type { Response as ExpressResponse, Request } from 'express';
 import type { AppLocals } from './app.js';
 
 /** Who a request counts against (`clientKey`: `principal:<id>`, else `ip:<address>`). */
-export type CallerKey = (req: Request, res: Response<unknown, AppLocals>) => string;
+export type CallerKey = (req: Request, res: ExpressResponse<unknown, AppLocals>) => string;
 
 export interface LanesOptions {
   sessions: SessionRegistry;
@@ -24,15 +24,19 @@ export interface LanesOptions {
   modern: McpHttpHandler;
   /** Whose share of the session table a new session counts in: the rate limiter's key. */
   caller: CallerKey;
+  /** Calls still running at its deadline are answered with a JSON-RPC error, in both lanes. */
+  drain: Pick<Drain, 'deadline'>;
 }
 
-export function mcpLanes({ sessions, modern, caller }: LanesOptions): Handler<AppLocals> {
+export function mcpLanes({ sessions, modern, caller, drain }: LanesOptions): Handler<AppLocals> {
   return async (req, res) => {
     // The message the pipeline parsed and classified (POST); GET and DELETE have none and are
     // 2025 session operations (the SDK classifies every non-POST as legacy).
     const mcp = res.locals.mcp;
     const message = mcp?.message;
     const { principal, authInfo } = res.locals;
+    // Still running at the shutdown deadline: a JSON-RPC error, not a cut connection.
+    const answer = (response: Promise<Response>) => answerByDeadline(response, mcp?.id, drain);
     if (req.method !== 'POST' || mcp?.era === 'legacy') {
       // Refusals (400 no session id or an oversized initialize, 404 unknown or another
       // caller's session, 429 the caller's share of sessions, 503) are thrown before anything
@@ -41,18 +45,21 @@ export function mcpLanes({ sessions, modern, caller }: LanesOptions): Handler<Ap
         principal: callerId(principal),
         tenant: caller(req, res),
         authInfo,
+        answer,
       });
       return;
     }
-    // toNodeHandler converts to a web Request (from the parsed body: the stream is consumed),
-    // streams the Response back, and aborts the exchange when the client goes away.
-    const serve = toNodeHandler(
-      {
-        fetch: (request, options) =>
-          modern.fetch(request, { ...options, ...(authInfo && { authInfo }) }),
-      },
-      { onerror: (error) => res.locals.log.error({ err: error }, 'request failed') },
-    );
-    await serve(req, res, message);
+    // The SDK gets the message as parsed (a body-less Request: the stream is consumed), never
+    // serialised again (the SDK's toNodeHandler would, failing on a deeply nested message);
+    // the exchange aborts when the client goes away before its answer is complete.
+    const abort = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const response = modern.fetch(toFetchRequest(req, abort.signal), {
+      ...(message && { parsedBody: message }),
+      ...(authInfo && { authInfo }),
+    });
+    await sendFetchResponse(res, await answer(response));
   };
 }

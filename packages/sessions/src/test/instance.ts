@@ -53,8 +53,8 @@ export interface InstanceOptions extends Partial<SessionRegistryOptions> {
 }
 
 export async function startInstance(options: InstanceOptions = {}): Promise<Instance> {
-  const { decorate, ...registryOptions } = options;
-  const build = fixtureServerModule.createServerFactory(decorate && { decorate });
+  const { decorate, factory, ...registryOptions } = options;
+  const build = factory ?? fixtureServerModule.createServerFactory(decorate && { decorate });
   const servers: McpServer[] = [];
   const registry = new SessionRegistry({
     factory: () => {
