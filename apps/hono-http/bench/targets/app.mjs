@@ -1,17 +1,14 @@
-// apps/hono-http composed as main.ts composes it (its createApp pipeline with the default
-// security: no auth, in-memory rate limits; metrics with tool instrumentation; JSON logs at
-// info level to stderr), serving the echo tool instead of the ticket board.
+// apps/hono-http composed as main.ts composes it (createApp: default security, no auth, rate
+// limits in memory or, with REDIS_URL, in Redis through one connectRedis connection; metrics
+// with tool instrumentation; JSON logs at info level to stderr), serving the echo tool.
 import { serve } from '@hono/node-server';
 import { loadConfig } from '@mcp-runway/config';
-import { createDrain, pooledServerFactory } from '@mcp-runway/http';
 import { trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
-import { createMetrics, instrumentServer } from '@mcp-runway/metrics';
-import { createMcpHandler } from '@modelcontextprotocol/server';
+import { connectRedis } from '@mcp-runway/redis';
 import { createApp } from '../../dist/app.js';
 import { configSchema } from '../../dist/config.js';
-import { createSecurity } from '../../dist/security.js';
-import { announce, createEchoServer } from '../echo-server.mjs';
+import { announce, echoModule } from '../echo-server.mjs';
 
 const config = loadConfig(configSchema, {
   ...process.env,
@@ -20,14 +17,7 @@ const config = loadConfig(configSchema, {
   RATE_LIMIT_POINTS: '100000000',
 });
 const logger = createLogger({ name: 'bench', level: config.LOG_LEVEL, format: 'json' });
-const metrics = createMetrics({ tools: ['echo'] });
-const mcp = createMcpHandler(
-  pooledServerFactory(() =>
-    createEchoServer((server) => instrumentServer(server, metrics, { logger })),
-  ),
-);
-const drain = createDrain();
-const security = await createSecurity(config, logger);
-const app = createApp({ config, logger, mcp, drain, security, metrics });
+const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, { logger }) : undefined;
+const { app, drain } = await createApp({ config, logger, server: echoModule, redis });
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => announce(server));
 trackInFlight(server, drain);
