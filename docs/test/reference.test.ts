@@ -3,9 +3,10 @@ import { errorCatalog } from '@mcp-runway/errors';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Keeps docs/reference in step with the code: the configuration table with the config schemas
- * (read as text: the schemas live in apps and shared packages), the error table with the
- * catalog.
+ * Keeps docs/reference in step with the code: the configuration table with the config schemas,
+ * the error table with the catalog. The apps that compose config pieces (each package declares
+ * its own) are read as built schemas, every key of every piece included; the base fields and the
+ * conformance server, written as one schema, are read as text.
  */
 const read = (path: string) => readFile(new URL(`../../${path}`, import.meta.url), 'utf8');
 
@@ -29,13 +30,31 @@ function envReads(source: string, prefix: string): string[] {
 
 const schemaSources: Record<string, string> = {
   base: 'packages/config/src/fields.ts',
-  stdio: 'apps/stdio/src/config.ts',
-  'hono-http': 'apps/hono-http/src/config.ts',
-  'express-sessions': 'apps/express-sessions/src/config.ts',
   conformance: 'apps/conformance/src/config.ts',
 };
 
+/** The keys of an app's composed schema (`configSchema` in its built `dist/config.js`). */
+async function composedKeys(app: string): Promise<string[]> {
+  const { configSchema } = (await import(`@mcp-runway/${app}/dist/config.js`)) as {
+    configSchema: { shape: Record<string, unknown> };
+  };
+  return Object.keys(configSchema.shape);
+}
+
 describe('docs/reference/configuration.md', () => {
+  it.each(['stdio', 'hono-http', 'express-sessions'])(
+    'lists every key of the %s config schema, every piece it composes included',
+    async (app) => {
+      const [doc, keys] = await Promise.all([
+        read('docs/reference/configuration.md'),
+        composedKeys(app),
+      ]);
+      expect(keys).toContain('LOG_LEVEL');
+      const missing = keys.filter((key) => !doc.includes(`| \`${key}\` |`));
+      expect(missing, `missing from docs/reference/configuration.md`).toEqual([]);
+    },
+  );
+
   it.each(Object.entries(schemaSources))(
     'lists every key of the %s config schema',
     async (_, path) => {
