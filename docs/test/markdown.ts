@@ -126,14 +126,14 @@ export function shellBlocks(file: string, markdown: string): ShellBlock[] {
       block.project && (block.runnable || flags.size > 1 || values.size > 0)
         ? 'a project block takes no other attribute'
         : (flags.size > 0 || values.size > 0) && !block.runnable && !block.project
-        ? 'attributes without "runnable"'
-        : block.background && !block.wait
-          ? 'a background block needs wait=<url>'
-          : block.background && (values.has('expect-exit') || values.has('expect-stdout'))
-            ? 'a background block is stopped with Ctrl-C and must exit 0; no expect-*'
-            : !Number.isInteger(block.expectExit) || !(block.timeoutMs > 0)
-              ? 'expect-exit and timeout take numbers'
-              : undefined;
+          ? 'attributes without "runnable"'
+          : block.background && !block.wait
+            ? 'a background block needs wait=<url>'
+            : block.background && (values.has('expect-exit') || values.has('expect-stdout'))
+              ? 'a background block is stopped with Ctrl-C and must exit 0; no expect-*'
+              : !Number.isInteger(block.expectExit) || !(block.timeoutMs > 0)
+                ? 'expect-exit and timeout take numbers'
+                : undefined;
     if (problem) throw new Error(`${where}: ${problem}`);
     blocks.push(block);
   }
