@@ -4,7 +4,9 @@
 // the same app with its limits in memory; one run, ratios side by side. A redis-server of this
 // run's own (never the shared one); the app is a fresh process per phase, connected while Redis
 // is healthy, then Redis is frozen or killed and the app gets a warm-up second before the
-// measured window. Pinned like run.mjs: the app on CPU 0, the load here on CPU 1.
+// measured window. Pinned like run.mjs: the app on CPU 0, the load here on CPU 1. Besides
+// req/s it reports the app's CPU time per request (user + system, read from the app process
+// around the measured window), which moves far less than req/s when the machine is busy.
 //   node bench/redis.mjs [--duration 5] [--connections 50] [--rounds 1]
 import { execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -61,6 +63,15 @@ async function start(env) {
   return { child, url: `http://127.0.0.1:${message.port}/mcp` };
 }
 
+/** The app process's CPU time so far, in µs (user + system). */
+async function cpuOf(child) {
+  child.send('cpu');
+  for (;;) {
+    const [message] = await once(child, 'message');
+    if (message?.cpu) return message.cpu.user + message.cpu.system;
+  }
+}
+
 function load(url, seconds) {
   return autocannon({
     url,
@@ -80,11 +91,17 @@ for (let round = 0; round < rounds; round++) {
     try {
       await phase.before?.();
       await load(url, 1); // warm up the JIT (and let a breaker see the outage)
+      const cpuBefore = await cpuOf(child);
       const run = await load(url, duration);
+      const cpu = (await cpuOf(child)) - cpuBefore;
       const failures = run.errors + run.timeouts + run.non2xx + run.mismatches;
       if (failures > 0)
         throw new Error(`${phase.name}: ${failures} failed responses of ${run.requests.total}`);
-      results.get(phase.name).push({ rps: run.requests.average, p99: run.latency.p99 });
+      results.get(phase.name).push({
+        rps: run.requests.average,
+        p99: run.latency.p99,
+        cpuUs: cpu / run.requests.total,
+      });
     } finally {
       child.kill();
       await phase.after?.();
@@ -97,22 +114,24 @@ const summary = phases.map(({ name }) => ({
   name,
   rps: median(results.get(name).map((r) => r.rps)),
   p99: median(results.get(name).map((r) => r.p99)),
+  cpuUs: median(results.get(name).map((r) => r.cpuUs)),
 }));
 const healthy = summary[1];
 console.log(
   `\napps/hono-http, tools/call echo, rate limits in Redis; ${connections} connections, ${duration}s x ${rounds} round(s)${pin ? ', app on CPU 0, load on CPU 1' : ''}\n`,
 );
-console.log('| Redis | req/s | p99 ms | vs healthy |');
-console.log('|---|---:|---:|---:|');
+console.log('| Redis | req/s | p99 ms | vs healthy | app CPU µs/request | vs healthy |');
+console.log('|---|---:|---:|---:|---:|---:|');
+const pct = (a, b) => `${((a / b) * 100).toFixed(1)}%`;
 for (const row of summary) {
   console.log(
-    `| ${row.name} | ${Math.round(row.rps)} | ${row.p99} | ${((row.rps / healthy.rps) * 100).toFixed(1)}% |`,
+    `| ${row.name} | ${Math.round(row.rps)} | ${row.p99} | ${pct(row.rps, healthy.rps)} | ${Math.round(row.cpuUs)} | ${pct(row.cpuUs, healthy.cpuUs)} |`,
   );
 }
 for (const row of summary.slice(2)) {
   const loss = 1 - row.rps / healthy.rps;
   console.log(
-    `${row.name}: ${(loss * 100).toFixed(1)}% below healthy (target: under 10%) ${loss < 0.1 ? 'PASS' : 'MISS'}`,
+    `${row.name}: throughput ${(loss * 100).toFixed(1)}% below healthy (target: under 10%) ${loss < 0.1 ? 'PASS' : 'MISS'}`,
   );
 }
 process.exit(0);
