@@ -24,7 +24,7 @@ const { values } = parseArgs({
 });
 const duration = Math.min(Number(values.duration), 30);
 const connections = Number(values.connections);
-const rounds = Math.min(Number(values.rounds), 5);
+const rounds = Math.min(Number(values.rounds), 10);
 
 let pin = true;
 try {
