@@ -29,7 +29,12 @@ describe('over createMcpHandler with a 2026-07-28 client and auth info', () => {
   const client = new Client(clientInfo, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
   beforeAll(async () => {
     handler = createMcpHandler(serverModule.createServerFactory());
-    const authInfo = { token: 'not-logged', clientId: 'ci-client', scopes: [], extra: { sub: 'u-7' } };
+    const authInfo = {
+      token: 'not-logged',
+      clientId: 'ci-client',
+      scopes: [],
+      extra: { sub: 'u-7' },
+    };
     const transport = new StreamableHTTPClientTransport(new URL('http://example.test/mcp'), {
       fetch: (url, init) => handler.fetch(new Request(url, init), { authInfo }),
     });
