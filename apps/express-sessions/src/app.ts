@@ -10,9 +10,9 @@ import type { Logger } from '@mcp-runway/logging';
 import { createMetrics, instrumentServer, type McpMetrics } from '@mcp-runway/metrics';
 import { createSecurity, type Security } from '@mcp-runway/pipeline';
 import { createPipeline } from '@mcp-runway/pipeline/express';
+import type { GuardedRedis } from '@mcp-runway/redis';
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { createSessions, type Sessions } from './sessions.js';
 
@@ -21,8 +21,11 @@ export interface AppOptions {
   logger: Logger;
   /** The MCP server to serve: `serverModule` from @mcp-runway/example-server, or yours. */
   server: ServerModule;
-  /** The process's one Redis connection (REDIS_URL): limits, sessions and events share it. */
-  redis?: Redis | undefined;
+  /**
+   * The process's one Redis connection (`connectRedis(REDIS_URL)`): limits, sessions and
+   * events share it, and its one circuit breaker, shown in the metrics and in `/ready`.
+   */
+  redis?: GuardedRedis | undefined;
   /** Prefix of this app's session keys in Redis. @default REDIS_KEY_PREFIX */
   keyPrefix?: string;
 }
@@ -81,10 +84,18 @@ export async function createApp({
     drain,
     security,
     metrics,
+    // An open circuit is shown in /ready as degraded, never as not ready: the instance still
+    // serves (every instance shares the one Redis, so not-ready would take them all out).
+    readinessDependencies: redis
+      ? [{ name: 'redis', report: () => redis.circuit.readiness() }]
+      : [],
   });
   metrics.watchSessions(sessions.registry, { max: config.SESSION_MAX });
   metrics.watchRateLimiter(security.limiter);
   if (security.authFailures) metrics.watchRateLimiter(security.authFailures);
+  //    Redis's circuit breaker: after a few timeouts Redis calls fail fast, and limits,
+  //    session records and events run on their fallbacks until a probe finds Redis again.
+  if (redis) metrics.watchRedisCircuit(redis.circuit);
   metrics.watchReadiness(() => !drain.draining);
 
   return {

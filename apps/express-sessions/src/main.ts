@@ -46,6 +46,7 @@ const metricsServer = await serveMetrics({
   port: config.METRICS_PORT,
   host: config.METRICS_HOST,
   token: config.METRICS_TOKEN,
+  allowedHosts: config.METRICS_ALLOWED_HOSTS, // any other Host gets 403 (DNS rebinding)
   logger,
 });
 logger.info({ url: metricsServer.url }, 'metrics listening');

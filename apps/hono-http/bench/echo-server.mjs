@@ -50,3 +50,13 @@ export function announce(server) {
   process.once('SIGINT', () => process.exit(0));
   process.send?.({ port: server.address().port });
 }
+
+/** The echo server as a ServerModule, the shape createApp mounts (as it mounts serverModule). */
+export const echoModule = {
+  info: { name: 'bench-echo', version: '1.0.0' },
+  toolNames: ['echo'],
+  toolPolicies: { echo: { scopes: [], cost: 1 } },
+  createServerFactory({ decorate } = {}) {
+    return () => createEchoServer(decorate);
+  },
+};

@@ -9,9 +9,9 @@ import type { Logger } from '@mcp-runway/logging';
 import { createMetrics, instrumentServer, type McpMetrics } from '@mcp-runway/metrics';
 import { createSecurity, type Security } from '@mcp-runway/pipeline';
 import { type AppEnv, createPipeline } from '@mcp-runway/pipeline/hono';
+import type { GuardedRedis } from '@mcp-runway/redis';
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
-import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 
 export interface AppOptions {
@@ -19,8 +19,11 @@ export interface AppOptions {
   logger: Logger;
   /** The MCP server to serve: `serverModule` from @mcp-runway/example-server, or yours. */
   server: ServerModule;
-  /** The process's one Redis connection (REDIS_URL); rate limits are shared through it. */
-  redis?: Redis | undefined;
+  /**
+   * The process's one Redis connection (`connectRedis(REDIS_URL)`); rate limits are shared
+   * through it, and its circuit breaker shows in the metrics and in `/ready`.
+   */
+  redis?: GuardedRedis | undefined;
 }
 
 export interface App {
@@ -43,6 +46,9 @@ export async function createApp({ config, logger, server, redis }: AppOptions): 
   const metrics = createMetrics({ tools: server.toolNames });
   metrics.watchRateLimiter(security.limiter);
   if (security.authFailures) metrics.watchRateLimiter(security.authFailures);
+  //    Redis's circuit breaker: after a few timeouts Redis calls fail fast and limits fall
+  //    back to per-instance budgets until a probe finds Redis answering again.
+  if (redis) metrics.watchRedisCircuit(redis.circuit);
 
   // 5. The MCP server behind the SDK's stateless handler, for both eras. Every server is
   //    instrumented before its tools register (tool calls timed and counted); 2026-07-28
@@ -65,6 +71,11 @@ export async function createApp({ config, logger, server, redis }: AppOptions): 
     drain,
     security,
     metrics,
+    // An open circuit is shown in /ready as degraded, never as not ready: the instance still
+    // serves (every instance shares the one Redis, so not-ready would take them all out).
+    readinessDependencies: redis
+      ? [{ name: 'redis', report: () => redis.circuit.readiness() }]
+      : [],
   });
   metrics.watchReadiness(() => !drain.draining);
 

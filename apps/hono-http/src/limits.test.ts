@@ -1,11 +1,17 @@
 /**
  * Rate limits with real parts: two app instances sharing one budget through the machine's
- * redis-server, and an outage on a redis-server of this test's own. The tools are the pipeline
- * fixture server's: `echo` costs 1 point, `slow` costs 5.
+ * redis-server, and outages (down, hung) on a redis-server of this test's own. The tools are
+ * the pipeline fixture server's: `echo` costs 1 point, `slow` costs 5.
  */
 import { randomUUID } from 'node:crypto';
 import { hashApiKey, mintApiKey } from '@mcp-runway/auth';
-import { startRedisServer, waitFor } from '@mcp-runway/redis/testing';
+import {
+  connectRedis,
+  type RedisServer,
+  startRedisServer,
+  waitFor,
+} from '@mcp-runway/redis/testing';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './test/start.js';
 
@@ -154,4 +160,76 @@ describe('a Redis outage', () => {
     expect(after).toContain(429);
     expect(after.filter((status) => status === 200).length).toBeLessThanOrEqual(5);
   });
+});
+
+describe('a hung Redis', () => {
+  const { key, env } = freshKey();
+  let redis: RedisServer;
+  /** Another connection, to read what Redis ran. */
+  let observer: Redis;
+  let app: RunningApp;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    observer = await connectRedis(redis.url);
+    app = await startApp({ ...env, REDIS_URL: redis.url, RATE_LIMIT_POINTS: '1000' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    observer?.disconnect();
+    await redis?.kill();
+  });
+
+  const statusOf = async (response: Promise<Response>) => {
+    const { status, body } = await response;
+    await body?.cancel();
+    return status;
+  };
+  const readiness = async () =>
+    (await (await fetch(`${app.url}/ready`)).json()) as { degraded?: true };
+  /** How many times Redis ran the limiter's script. */
+  const scripts = async () =>
+    Number(/cmdstat_evalsha:calls=(\d+)/.exec(await observer.info('commandstats'))?.[1] ?? 0);
+
+  it('stops waiting on it once the circuit opens: calls go to memory unsent, /ready says degraded, the metrics say open', async () => {
+    expect(await statusOf(call(app, key))).toBe(200);
+    expect(await readiness()).toEqual({
+      status: 'ok',
+      dependencies: { redis: { degraded: false, circuit: 'closed', since: expect.any(String) } },
+    });
+    const before = await scripts();
+
+    redis.freeze();
+    try {
+      // Sent while the circuit is closed: each waits out the command timeout, then succeeds.
+      const first = await Promise.all(Array.from({ length: 8 }, () => statusOf(call(app, key))));
+      expect(first).toEqual(Array(8).fill(200));
+      // Open: still ready (it serves on per-instance limits), and says so.
+      const ready = await fetch(`${app.url}/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({
+        status: 'ok',
+        degraded: true,
+        dependencies: { redis: { degraded: true, circuit: expect.stringMatching(/open/) } },
+      });
+      const metrics = await (await fetch(app.metricsUrl)).text();
+      expect(metrics).toMatch(/^mcp_redis_circuit_state\{state="closed"\} 0$/m);
+      expect(metrics).toMatch(/^mcp_redis_circuit_transitions_total\{to="open"\} [1-9]/m);
+      // From now on the memory budget answers, without a command to Redis.
+      for (let request = 0; request < 20; request++) {
+        expect(await statusOf(call(app, key))).toBe(200);
+      }
+    } finally {
+      redis.thaw();
+    }
+
+    // Its probe answered after what Redis was sent while hung: the circuit closes.
+    await waitFor('the circuit to close', async () => !(await readiness()).degraded, 10_000);
+    expect((await scripts()) - before).toBe(8);
+    const metrics = await (await fetch(app.metricsUrl)).text();
+    expect(metrics).toMatch(/^mcp_redis_circuit_state\{state="closed"\} 1$/m);
+    expect(metrics).toMatch(/^mcp_redis_circuit_rejected_total [1-9]/m);
+    // One warning when it opened, one line when it closed.
+    expect(app.logs().match(/Redis circuit open/g)).toHaveLength(1);
+    expect(app.logs().match(/Redis circuit closed/g)).toHaveLength(1);
+  }, 20_000);
 });

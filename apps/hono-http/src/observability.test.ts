@@ -124,6 +124,27 @@ describe('metrics of a running app', () => {
   });
 });
 
+describe('the metrics listener', () => {
+  /** A GET with the Host a browser would send after DNS rebinding (fetch cannot set Host). */
+  async function statusWithHost(host: string): Promise<number | undefined> {
+    const { request } = await import('node:http');
+    return new Promise((resolve, reject) => {
+      const req = request(app.metricsUrl, { headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject).end();
+    });
+  }
+
+  it('refuses a Host that is not its own with 403, and answers its own names', async () => {
+    const { port } = new URL(app.metricsUrl);
+    expect(await statusWithHost(`rebind.attacker.example:${port}`)).toBe(403);
+    expect(await statusWithHost(`localhost:${port}`)).toBe(200);
+    expect(await statusWithHost(`127.0.0.1:${port}`)).toBe(200);
+  });
+});
+
 describe('the public listener', () => {
   it('does not serve /metrics', async () => {
     const response = await fetch(`${app.url}/metrics`);

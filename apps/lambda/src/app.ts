@@ -149,6 +149,10 @@ export async function createLambdaRuntime(
     security,
     // No socket on Lambda: the caller's address is in the event (for anonymous rate limits).
     clientAddress: (c) => sourceIpOf(c.env),
+    // Redis's circuit breaker, degraded (never failing) readiness while it is open.
+    readinessDependencies: redis
+      ? [{ name: 'redis', report: () => redis.circuit.readiness() }]
+      : [],
   };
   const app = createPipeline(pipelineOptions);
   const fetch = async (request: Request, env: unknown): Promise<Response> => {

@@ -310,6 +310,43 @@ describe('health and drain', () => {
     expect(health.liveness().status).toBe(200);
   });
 
+  it('reports a degraded dependency in the body and stays ready', async () => {
+    let circuit = 'closed';
+    const health = createHealth({
+      isDraining: () => false,
+      dependencies: [
+        {
+          name: 'redis',
+          report: () => ({
+            degraded: circuit !== 'closed',
+            circuit,
+            since: '2026-12-06T12:00:00Z',
+          }),
+        },
+      ],
+    });
+    expect(await health.readiness()).toEqual({
+      status: 200,
+      body: {
+        status: 'ok',
+        dependencies: {
+          redis: { degraded: false, circuit: 'closed', since: '2026-12-06T12:00:00Z' },
+        },
+      },
+    });
+    circuit = 'open';
+    expect(await health.readiness()).toEqual({
+      status: 200,
+      body: {
+        status: 'ok',
+        degraded: true,
+        dependencies: {
+          redis: { degraded: true, circuit: 'open', since: '2026-12-06T12:00:00Z' },
+        },
+      },
+    });
+  });
+
   it('fails a check that hangs', async () => {
     const health = createHealth({
       isDraining: () => false,

@@ -4,13 +4,38 @@ export interface ReadinessCheck {
   check(): Promise<void> | void;
 }
 
+/**
+ * A dependency the app can do without for a while, because it falls back (Redis behind its
+ * circuit breaker: per-instance limits, the sessions it holds). Reported in the readiness
+ * body, never failing it: every instance shares the dependency, so failing readiness would
+ * take them all out of the load balancer at once, while each could still serve.
+ */
+export interface DegradableDependency {
+  name: string;
+  /** What `/ready` shows about it; `degraded: true` while the app runs on its fallback. */
+  report(): DependencyReport;
+}
+
+export interface DependencyReport {
+  readonly degraded: boolean;
+}
+
 export interface HealthReport {
   status: 200 | 503;
-  body: { status: 'ok' | 'unavailable'; draining?: true; checks?: Record<string, string> };
+  body: {
+    status: 'ok' | 'unavailable';
+    draining?: true;
+    checks?: Record<string, string>;
+    /** Ready, but at least one dependency runs on its fallback. */
+    degraded?: true;
+    dependencies?: Record<string, DependencyReport>;
+  };
 }
 
 export interface HealthOptions {
   checks?: readonly ReadinessCheck[];
+  /** Reported in the readiness body, never failing it (see {@link DegradableDependency}). */
+  dependencies?: readonly DegradableDependency[];
   /** True once shutdown began: readiness turns 503 so the load balancer stops sending traffic. */
   isDraining(): boolean;
   /** A check slower than this counts as failed. @default 2000 */
@@ -41,6 +66,7 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<strin
 
 export function createHealth(options: HealthOptions): Health {
   const checks = options.checks ?? [];
+  const dependencies = options.dependencies ?? [];
   const timeoutMs = options.checkTimeoutMs ?? 2000;
   return {
     liveness: () => ({ status: 200, body: { status: 'ok' } }),
@@ -51,11 +77,14 @@ export function createHealth(options: HealthOptions): Health {
         checks.map(async (check) => [check.name, await runCheck(check, timeoutMs)] as const),
       );
       const failed = results.some(([, result]) => result !== 'ok');
+      const reports = dependencies.map(({ name, report }) => [name, report()] as const);
       return {
         status: failed ? 503 : 200,
         body: {
           status: failed ? 'unavailable' : 'ok',
           ...(results.length ? { checks: Object.fromEntries(results) } : {}),
+          ...(reports.some(([, report]) => report.degraded) ? { degraded: true } : {}),
+          ...(reports.length ? { dependencies: Object.fromEntries(reports) } : {}),
         },
       };
     },

@@ -14,7 +14,14 @@ export {
 export { answerByDeadline } from './deadline.js';
 export type { Drain } from './drain.js';
 export { createDrain } from './drain.js';
-export type { Health, HealthOptions, HealthReport, ReadinessCheck } from './health.js';
+export type {
+  DegradableDependency,
+  DependencyReport,
+  Health,
+  HealthOptions,
+  HealthReport,
+  ReadinessCheck,
+} from './health.js';
 export { createHealth } from './health.js';
 export type { HostOriginPolicy, HostOriginRequest } from './host-origin.js';
 export { checkHostOrigin } from './host-origin.js';

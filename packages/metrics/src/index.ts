@@ -1,3 +1,5 @@
+export type { CircuitStateLabel, RedisCircuitSource } from './circuits.js';
+export { CIRCUIT_STATES } from './circuits.js';
 export { authFailureReason, isRateLimited, rateLimitScope } from './classify.js';
 export type { MetricsConfig } from './config.js';
 export { metricsConfig } from './config.js';

@@ -134,7 +134,7 @@ describe('infra/observability', () => {
   });
 
   it('passes promtool check rules', async () => {
-    expect(await promtool('check', 'rules', 'alerts.yml')).toContain('SUCCESS: 8 rules found');
+    expect(await promtool('check', 'rules', 'alerts.yml')).toContain('SUCCESS: 9 rules found');
   });
 
   it('passes the alert unit tests (promtool test rules)', async () => {
@@ -152,6 +152,7 @@ describe('infra/observability', () => {
         'MCPInitializeSuccessLow',
         'MCPSessionsNearLimit',
         'MCPRateLimitSpike',
+        'MCPRedisCircuitOpen',
       ]),
     );
     for (const rule of rules) {
@@ -165,7 +166,7 @@ describe('infra/observability', () => {
   it('queries, in the rules and the dashboard, only metrics the registry exports', async () => {
     const exported = await exportedNames();
     const expressions = [...ruleExpressions(alertsYaml), ...dashboardExpressions];
-    expect(ruleExpressions(alertsYaml)).toHaveLength(8);
+    expect(ruleExpressions(alertsYaml)).toHaveLength(9);
     const referenced = new Set([...expressions.flatMap(metricNames), ...variableMetrics]);
     expect(referenced.size).toBeGreaterThan(20);
     const unknown = [...referenced].filter(

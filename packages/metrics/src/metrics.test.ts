@@ -275,6 +275,44 @@ describe('watched sources', () => {
     expect(sample(samples, 'mcp_rate_limit_degraded')).toBe(1);
   });
 
+  it("shows each Redis circuit's state, and counts its transitions and refused calls", async () => {
+    const metrics = createMetrics(quiet);
+    let samples = await scrape(metrics.registry);
+    // Nothing watched: every state at 0, the series there from the first scrape.
+    expect(sample(samples, 'mcp_redis_circuit_state', { state: 'closed' })).toBe(0);
+    expect(sample(samples, 'mcp_redis_circuit_transitions_total', { to: 'open' })).toBe(0);
+
+    const circuit = {
+      stats: {
+        state: 'closed' as 'closed' | 'open' | 'half-open',
+        transitions: { closed: 0, open: 0, 'half-open': 0 },
+        rejected: 0,
+      },
+    };
+    const unwatch = metrics.watchRedisCircuit(circuit);
+    samples = await scrape(metrics.registry);
+    expect(sample(samples, 'mcp_redis_circuit_state', { state: 'closed' })).toBe(1);
+    expect(sample(samples, 'mcp_redis_circuit_state', { state: 'open' })).toBe(0);
+
+    circuit.stats = {
+      state: 'open',
+      transitions: { closed: 0, open: 3, 'half-open': 2 },
+      rejected: 40,
+    };
+    samples = await scrape(metrics.registry);
+    expect(sample(samples, 'mcp_redis_circuit_state', { state: 'open' })).toBe(1);
+    expect(sample(samples, 'mcp_redis_circuit_state', { state: 'closed' })).toBe(0);
+    expect(sample(samples, 'mcp_redis_circuit_transitions_total', { to: 'open' })).toBe(3);
+    expect(sample(samples, 'mcp_redis_circuit_transitions_total', { to: 'half-open' })).toBe(2);
+    expect(sample(samples, 'mcp_redis_circuit_rejected_total')).toBe(40);
+
+    // Unwatched: no circuit in any state; the counters keep what they counted.
+    unwatch();
+    samples = await scrape(metrics.registry);
+    expect(sample(samples, 'mcp_redis_circuit_state', { state: 'open' })).toBe(0);
+    expect(sample(samples, 'mcp_redis_circuit_rejected_total')).toBe(40);
+  });
+
   it('exports readiness as 1 or 0, a failing check counting as not ready', async () => {
     const metrics = createMetrics(quiet);
     let ready = true;

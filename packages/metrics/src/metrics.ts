@@ -5,6 +5,7 @@
  * closed list (labels.ts): no session ids, principals or request ids ever become series.
  */
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import { type RedisCircuitSource, watchCircuits } from './circuits.js';
 import {
   AUTH_FAILURE_REASONS,
   type AuthFailureReason,
@@ -55,6 +56,11 @@ export interface McpMetrics {
   watchRateLimiter(source: RateLimiterSource): () => void;
   /** `mcp_ready` at every scrape: 1 when every check passes (`health.readiness()` is 200). */
   watchReadiness(check: () => boolean | Promise<boolean>): () => void;
+  /**
+   * Reads a Redis connection's circuit breaker (`redis.circuit`) at every scrape: its state,
+   * transitions and refused calls. Returns an unwatch.
+   */
+  watchRedisCircuit(source: RedisCircuitSource): () => void;
 }
 
 /** A registry of its own (never prom-client's global one), with every MCP metric on it. */
@@ -105,5 +111,6 @@ export function createMetrics(options: MetricsOptions = {}): McpMetrics {
     watchSessions: sources.watchSessions,
     watchRateLimiter: sources.watchRateLimiter,
     watchReadiness: sources.watchReadiness,
+    watchRedisCircuit: watchCircuits(registers),
   };
 }

@@ -76,6 +76,47 @@ describe('serveMetrics', () => {
     expect(ok.body).toContain('# TYPE mcp_tool_calls_total counter');
   });
 
+  it('answers 403 to a Host that is not its own (DNS rebinding), on loopback by default', async () => {
+    const { server } = await start();
+    const { port } = new URL(server.url);
+    // What a page on attacker.example gets after pointing its name at 127.0.0.1.
+    for (const host of [
+      `attacker.example:${port}`,
+      'attacker.example',
+      `127.0.0.1.nip.io:${port}`,
+    ]) {
+      const forged = await get(server.url, { host });
+      expect(forged.status).toBe(403);
+      expect(forged.body).toBe('Forbidden: Host header not allowed\n');
+    }
+    // Its own names: 127.0.0.1 (what the URL says), localhost, [::1].
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
+      const own = await get(server.url, { host });
+      expect(own.status).toBe(200);
+      expect(own.body).toContain('# TYPE mcp_requests_total counter');
+    }
+  });
+
+  it('checks the Host before the token, and answers only the names it is given', async () => {
+    const { server } = await start({ token: 'scrape-me', allowedHosts: ['metrics.internal'] });
+    const authorization = 'Bearer scrape-me';
+    expect((await get(server.url, { host: 'attacker.example', authorization })).status).toBe(403);
+    // A list replaces the loopback defaults, as ALLOWED_HOSTS does on the MCP listener.
+    expect((await get(server.url, { authorization })).status).toBe(403);
+    expect((await get(server.url, { host: 'metrics.internal:9464' })).status).toBe(401);
+    expect((await get(server.url, { host: 'metrics.internal:9464', authorization })).status).toBe(
+      200,
+    );
+  });
+
+  it('beyond loopback with a token and no names, lets the token decide (Prometheus scrapes by pod IP)', async () => {
+    const { server } = await start({ host: '0.0.0.0', token: 'scrape-me' });
+    const url = `http://127.0.0.1:${new URL(server.url).port}/metrics`;
+    const host = '10.42.0.17:9464';
+    expect((await get(url, { host })).status).toBe(401);
+    expect((await get(url, { host, authorization: 'Bearer scrape-me' })).status).toBe(200);
+  });
+
   it('answers 404 off its path and 405 to other methods', async () => {
     const { server } = await start();
     const base = server.url.replace(/\/metrics$/, '');

@@ -6,9 +6,14 @@
  * bind 0.0.0.0 (`METRICS_HOST=0.0.0.0`) so the scraper can reach the pod, and keep the port
  * off the Service and Ingress the clients use; set a token (`METRICS_TOKEN`) where anything
  * else could reach it.
+ *
+ * The Host header is checked as on the MCP listener, with the same core (@mcp-runway/http):
+ * a web page can make a browser send requests to 127.0.0.1 under a name it controls (DNS
+ * rebinding) and read the answers; such a request carries that name as its Host, and gets 403.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { allowlistsFor, checkHostOrigin, type HostOriginPolicy } from '@mcp-runway/http';
 import type { Registry } from 'prom-client';
 import { bearerTokenCheck, metricsAnswer } from './endpoint.js';
 
@@ -23,6 +28,12 @@ export interface ServeMetricsOptions {
   host?: string;
   /** `METRICS_TOKEN`: when set, scrapes must send `Authorization: Bearer <token>`. */
   token?: string | undefined;
+  /**
+   * `METRICS_ALLOWED_HOSTS`: Host names (or host:port) the listener answers to; any other Host
+   * gets 403. @default the loopback names on a loopback bind; elsewhere, no Host check (the
+   * config then requires `METRICS_TOKEN`)
+   */
+  allowedHosts?: readonly string[] | undefined;
   /** @default '/metrics' */
   path?: string;
   /** Warned when the listener is reachable from other hosts without a token. */
@@ -45,6 +56,13 @@ export async function serveMetrics(options: ServeMetricsOptions): Promise<Metric
   const host = options.host ?? DEFAULT_METRICS_HOST;
   const path = options.path ?? '/metrics';
   const check = options.token === undefined ? undefined : bearerTokenCheck(options.token);
+  // The MCP listener's rule: the names configured, else the loopback names on a loopback bind.
+  const { allowedHosts } = allowlistsFor({
+    HOST: host,
+    ALLOWED_HOSTS: options.allowedHosts ?? [],
+    ALLOWED_ORIGINS: [],
+  });
+  const hostPolicy: HostOriginPolicy = { allowedHosts, allowedOrigins: [], exemptPaths: [] };
   if (!check && !isLoopback(host)) {
     options.logger?.warn(
       { host },
@@ -53,7 +71,17 @@ export async function serveMetrics(options: ServeMetricsOptions): Promise<Metric
   }
 
   const server = createServer((req, res) => {
-    const url = req.url?.split('?')[0];
+    const url = req.url?.split('?')[0] ?? '';
+    const refused = checkHostOrigin(
+      { path: url, host: req.headers.host, origin: undefined },
+      hostPolicy,
+    );
+    if (refused) {
+      res
+        .writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(`${refused.message}\n`);
+      return;
+    }
     if (url !== path) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
       return;

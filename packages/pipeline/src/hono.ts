@@ -17,6 +17,7 @@ import {
   allowlistsFor,
   answerByDeadline,
   createHealth,
+  type DegradableDependency,
   type Drain,
   type HttpConfig,
   type ReadinessCheck,
@@ -69,6 +70,11 @@ export interface PipelineOptions {
    */
   clientAddress?: (c: Context<AppEnv>) => string | undefined;
   readinessChecks?: readonly ReadinessCheck[];
+  /**
+   * Shown in `/ready`'s body, never failing it: the app serves on its fallbacks without them
+   * (`{ name: 'redis', report: () => redis.circuit.readiness() }`).
+   */
+  readinessDependencies?: readonly DegradableDependency[];
 }
 
 export function createPipeline({
@@ -81,10 +87,15 @@ export function createPipeline({
   metrics,
   clientAddress = (c) => getConnInfo(c).remote.address,
   readinessChecks = [],
+  readinessDependencies = [],
 }: PipelineOptions): Hono<AppEnv> {
   // On loopback the allowlists default to localhost; elsewhere config requires ALLOWED_HOSTS.
   const { allowedHosts, allowedOrigins } = allowlistsFor(config);
-  const health = createHealth({ checks: readinessChecks, isDraining: () => drain.draining });
+  const health = createHealth({
+    checks: readinessChecks,
+    dependencies: readinessDependencies,
+    isDraining: () => drain.draining,
+  });
 
   const auth = security?.auth;
   // Whose budget a request spends: the verified principal, else the client address.

@@ -1,7 +1,8 @@
 /**
  * One budget (the global one, or a tool's own limit) and how a call spends from it: Redis
- * first when configured, the per-instance memory budget when Redis fails.
+ * first when configured, the per-instance memory budget when Redis fails or its circuit is open.
  */
+import { circuitOf, type RedisCircuit } from '@mcp-runway/redis';
 import type { Redis } from 'ioredis';
 import {
   type RateLimiterAbstract,
@@ -24,6 +25,8 @@ export interface Budget {
   shared: RateLimiterAbstract;
   /** Only with Redis: the per-instance budget used while Redis is unreachable. */
   local: RateLimiterMemory | undefined;
+  /** The circuit breaker of a client from @mcp-runway/redis; while open, memory answers. */
+  circuit: RedisCircuit | undefined;
 }
 
 export interface Outcome {
@@ -47,13 +50,19 @@ export function assertValidBudget(budget: RateLimitBudget, what: string): void {
 export function createBudget(budget: RateLimitBudget, keyPrefix: string, redis?: Redis): Budget {
   const options = { points: budget.points, duration: budget.durationSeconds, keyPrefix };
   if (!redis) {
-    return { limit: budget.points, shared: new RateLimiterMemory(options), local: undefined };
+    return {
+      limit: budget.points,
+      shared: new RateLimiterMemory(options),
+      local: undefined,
+      circuit: undefined,
+    };
   }
   return {
     limit: budget.points,
     // Not ready (disconnected, reconnecting) fails at once instead of waiting for ioredis.
     shared: new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true }),
     local: new RateLimiterMemory(options),
+    circuit: circuitOf(redis),
   };
 }
 
@@ -93,6 +102,9 @@ export async function spend(
     return { ...(await attempt(budget.shared, key, points)), limit, degraded: false };
   }
   try {
+    // An open circuit: straight to memory. The client would refuse the command anyway; this
+    // spares the call into rate-limiter-flexible and ioredis that ends in that refusal.
+    if (budget.circuit && !budget.circuit.closed) throw budget.circuit.refuse();
     const outcome = await attempt(budget.shared, key, points);
     outage.succeeded();
     return { ...outcome, limit, degraded: false };

@@ -33,7 +33,9 @@ export interface RateLimiterOptions extends RateLimitBudget {
    *
    * While Redis is unreachable each instance falls back to its own memory budget of the same
    * size (fail open to a local limit): requests keep being answered, still limited, and each
-   * fallback counts in `stats.redisErrors`. When Redis answers again, budgets are shared again.
+   * fallback counts in `stats.redisErrors`. While the client's circuit breaker is open (a
+   * client from @mcp-runway/redis) the memory budget answers without a call to Redis. When
+   * Redis answers again, budgets are shared again.
    */
   redis?: Redis | string | undefined;
   /** Prefix of every key, in Redis and in memory. @default 'mcp-runway:rate-limit' */

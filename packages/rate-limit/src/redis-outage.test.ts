@@ -1,6 +1,6 @@
 /**
  * Redis failing under a running limiter, on a redis-server of this file's own (never the
- * shared one): stopped, killed, restarted on the same port.
+ * shared one): frozen (SIGSTOP), killed, restarted on the same port.
  */
 
 import {
@@ -32,6 +32,12 @@ afterAll(async () => {
   await server?.kill();
 });
 
+/** How many times Redis ran the limiter's script (INFO commandstats). */
+async function scriptCalls(observer: Redis): Promise<number> {
+  const info = await observer.info('commandstats');
+  return Number(/cmdstat_evalsha:calls=(\d+)/.exec(info)?.[1] ?? 0);
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
   const value = await work();
@@ -61,6 +67,51 @@ describe('a Redis outage', () => {
     );
     expect(limiter.stats).toMatchObject({ redisErrors: 1, degraded: false });
   });
+
+  it('stops sending to a frozen Redis once the circuit opens: the memory budget answers at once', async () => {
+    // A connection of its own, probing often, so the test need not wait for the default 2 s.
+    const redis = await connectRedis(server.url, { probeIntervalMs: 100 });
+    const limiter = createRateLimiter({
+      points: 100,
+      durationSeconds: 60,
+      keyPrefix: uniquePrefix(),
+      redis,
+    });
+    // The limiter's script, loaded (EVALSHA, NOSCRIPT, EVAL) while Redis answers.
+    await limiter.consume('warm-up');
+    const sent = await scriptCalls(clientB);
+
+    process.kill(server.pid, 'SIGSTOP');
+    try {
+      // Sent while the circuit is closed: each of these waits out the command timeout.
+      const first = await Promise.all(Array.from({ length: 10 }, () => limiter.consume('k')));
+      expect(first.every((decision) => decision.degraded)).toBe(true);
+      // From then on the memory budget answers, without a command to Redis.
+      for (let call = 0; call < 20; call++) {
+        expect(await limiter.consume('k')).toMatchObject({ allowed: true, degraded: true });
+      }
+      expect(await limiter.consume('k')).toMatchObject({ remaining: 100 - 31 });
+    } finally {
+      process.kill(server.pid, 'SIGCONT');
+    }
+    // A PING sent after all that is answered after it: Redis has run whatever it was sent.
+    await waitFor('Redis to answer this client again', () =>
+      redis.ping().then(
+        () => true,
+        () => false,
+      ),
+    );
+    expect((await scriptCalls(clientB)) - sent).toBe(10);
+    expect(limiter.stats).toEqual({ redisErrors: 31, degraded: true });
+    // Shared again: the circuit is closed, and the next call is counted in Redis.
+    expect(await limiter.consume('k')).toEqual({
+      allowed: true,
+      limit: 100,
+      remaining: 89,
+      resetSeconds: 60,
+    });
+    redis.disconnect();
+  }, 20_000);
 
   it('falls back to a per-instance budget while Redis is down, then shares one again', async () => {
     const log = captureLog();

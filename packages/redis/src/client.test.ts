@@ -8,6 +8,7 @@ function recorder() {
     lines,
     logger: {
       warn: (msg: unknown) => lines.push({ level: 'warn', msg }),
+      info: (_obj: unknown, msg?: unknown) => lines.push({ level: 'info', msg }),
       debug: (_obj: unknown, msg?: unknown) => lines.push({ level: 'debug', msg }),
     },
   };

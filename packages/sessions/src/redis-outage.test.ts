@@ -1,17 +1,22 @@
 /**
  * The shared store failing under a running registry, on a redis-server of this file's own
- * (never the shared one): killed, then restarted empty on the same port.
+ * (never the shared one): frozen and thawed, then killed and restarted empty on the same port.
+ * What reached Redis is read from Redis itself (INFO commandstats) once it answers again.
  */
+import type { GuardedRedis } from '@mcp-runway/redis';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisEventStores } from './events/redis.js';
 import { RedisSessionStore } from './store/redis.js';
 import { type Instance, startInstance } from './test/instance.js';
-import { initializeRaw, messagesOf, post } from './test/raw.js';
+import { initializeRaw, initializeRequest, messagesOf, post } from './test/raw.js';
 import { connectRedis, type RedisServer, startRedisServer, waitFor } from './test/redis.js';
 
 let redisServer: RedisServer;
-let redis: Redis;
+/** The instance's one connection, for its session records and its event streams. */
+let redis: GuardedRedis;
+/** Another connection, to read what Redis ran. */
+let observer: Redis;
 let instance: Instance;
 /** The session made before the outage, held by the instance. */
 let held: string;
@@ -20,7 +25,9 @@ const PREFIX = 'two-instances:sessions';
 
 beforeAll(async () => {
   redisServer = await startRedisServer();
-  redis = await connectRedis(redisServer.url);
+  // Probing every 100 ms, so the tests need not wait the default 2 s for the circuit to close.
+  redis = await connectRedis(redisServer.url, { probeIntervalMs: 100 });
+  observer = await connectRedis(redisServer.url);
   instance = await startInstance({
     store: new RedisSessionStore({ redis }),
     eventStores: new RedisEventStores({ redis }),
@@ -29,11 +36,60 @@ beforeAll(async () => {
 afterAll(async () => {
   await instance?.close();
   redis?.disconnect();
+  observer?.disconnect();
   await redisServer?.kill();
 });
 
 const ping = (id: string) =>
   post(instance.url, { jsonrpc: '2.0', id: 1, method: 'ping' }, { 'mcp-session-id': id });
+
+/** Commands Redis ran for the session lane: everything but PING, INFO and the test's GETs. */
+async function sessionCommands(): Promise<number> {
+  const info = await observer.info('commandstats');
+  let total = 0;
+  for (const [, command, calls] of info.matchAll(/cmdstat_([\w|]+):calls=(\d+)/g)) {
+    if (!['ping', 'info', 'get'].includes(command ?? '')) total += Number(calls);
+  }
+  return total;
+}
+
+describe('a frozen Redis', () => {
+  it('once the circuit is open, serves a held session and refuses new ones at once, sending Redis nothing', async () => {
+    const id = await initializeRaw(instance.url);
+    const before = await sessionCommands();
+    redisServer.freeze();
+    const statuses: number[] = [];
+    try {
+      // Five commands time out, so the circuit is open before any session request.
+      await Promise.allSettled(Array.from({ length: 5 }, () => redis.get('trip')));
+      for (let request = 0; request < 10; request++) statuses.push((await ping(id)).status);
+      statuses.push((await ping('held-elsewhere')).status);
+      statuses.push((await post(instance.url, initializeRequest)).status);
+    } finally {
+      redisServer.thaw();
+    }
+    // A PING sent after all that is answered after it: Redis has run whatever it was sent.
+    await waitFor('Redis to answer the instance again', () =>
+      redis.ping().then(
+        () => true,
+        () => false,
+      ),
+    );
+    expect(await sessionCommands()).toBe(before);
+    // Held: served from the local copy. Elsewhere, and new sessions: 503, retry shortly.
+    expect(statuses).toEqual([...Array(10).fill(200), 503, 503]);
+    expect(redis.circuit.stats.rejected).toBeGreaterThan(0);
+
+    // Closed again: the held session's record is refreshed in Redis once more.
+    expect((await ping(id)).status).toBe(200);
+    expect(await sessionCommands()).toBeGreaterThan(before);
+    const ended = await fetch(instance.url, {
+      method: 'DELETE',
+      headers: { 'mcp-session-id': id },
+    });
+    expect(ended.status).toBe(200);
+  }, 30_000);
+});
 
 describe('a Redis outage', () => {
   it('keeps serving the sessions an instance holds, and answers 503 for what it cannot know', async () => {

@@ -9,7 +9,7 @@ import { applyServerLimits, trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
 import type { McpMetrics } from '@mcp-runway/metrics';
 import type { Security } from '@mcp-runway/pipeline';
-import { closeRedis, connectRedis } from '@mcp-runway/redis';
+import { closeRedis, connectRedis, type GuardedRedis } from '@mcp-runway/redis';
 import { fixtureServerModule } from '@mcp-runway/testing/fixture-server';
 import { createApp } from '../app.js';
 import { type Config, configSchema } from '../config.js';
@@ -25,6 +25,8 @@ export interface RunningApp {
   metrics: McpMetrics;
   /** The Redis key prefix of this instance's sessions and events (unique per test run). */
   keyPrefix: string;
+  /** The app's one Redis connection (with REDIS_URL). */
+  redis: GuardedRedis | undefined;
   /** Every log line the app wrote, as text (JSON lines). */
   logs(): string;
   close(): Promise<void>;
@@ -90,6 +92,7 @@ export async function startApp(
     sessions: app.sessions,
     metrics: app.metrics,
     keyPrefix,
+    redis,
     logs: () => lines.join(''),
     async close() {
       server.closeAllConnections();

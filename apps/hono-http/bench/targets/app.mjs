@@ -1,13 +1,14 @@
-// apps/hono-http composed as main.ts composes it (createApp: the pipeline with the default
-// security: no auth, in-memory rate limits; metrics with tool instrumentation; JSON logs at
-// info level to stderr), serving the echo tool as its server module.
+// apps/hono-http composed as main.ts composes it (createApp: default security, no auth, rate
+// limits in memory or, with REDIS_URL, in Redis through one connectRedis connection; metrics
+// with tool instrumentation; JSON logs at info level to stderr), serving the echo tool.
 import { serve } from '@hono/node-server';
 import { loadConfig } from '@mcp-runway/config';
 import { trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
+import { connectRedis } from '@mcp-runway/redis';
 import { createApp } from '../../dist/app.js';
 import { configSchema } from '../../dist/config.js';
-import { announce, createEchoServer } from '../echo-server.mjs';
+import { announce, echoModule } from '../echo-server.mjs';
 
 const config = loadConfig(configSchema, {
   ...process.env,
@@ -19,15 +20,11 @@ const config = loadConfig(configSchema, {
   MAX_CONCURRENT_CALLS_TOTAL: '100000',
 });
 const logger = createLogger({ name: 'bench', level: config.LOG_LEVEL, format: 'json' });
-const echoServer = {
-  info: { name: 'bench-echo', version: '1.0.0' },
-  toolNames: ['echo'],
-  toolPolicies: { echo: { scopes: [], cost: 1 } },
-  createServerFactory:
-    ({ decorate } = {}) =>
-    () =>
-      createEchoServer(decorate),
-};
-const { app, drain } = await createApp({ config, logger, server: echoServer });
+const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, { logger }) : undefined;
+const { app, drain } = await createApp({ config, logger, server: echoModule, redis });
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => announce(server));
 trackInFlight(server, drain);
+// CPU time on request (bench/redis.mjs): per-request cost, steadier than req/s on a busy machine.
+process.on('message', (message) => {
+  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+});

@@ -81,6 +81,7 @@ export async function startApp(
     registry: app.metrics.registry,
     port: 0,
     token: config.METRICS_TOKEN,
+    allowedHosts: config.METRICS_ALLOWED_HOSTS,
   });
   handle = (request, env) => app.app.fetch(request, env as never);
   applyServerLimits(server, config, { logger });

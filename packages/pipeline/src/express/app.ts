@@ -13,6 +13,7 @@ import {
 import {
   allowlistsFor,
   createHealth,
+  type DegradableDependency,
   type Drain,
   type HttpConfig,
   type ReadinessCheck,
@@ -65,6 +66,11 @@ export interface PipelineOptions {
   /** Metrics. */
   metrics?: McpMetrics;
   readinessChecks?: readonly ReadinessCheck[];
+  /**
+   * Shown in `/ready`'s body, never failing it: the app serves on its fallbacks without them
+   * (`{ name: 'redis', report: () => redis.circuit.readiness() }`).
+   */
+  readinessDependencies?: readonly DegradableDependency[];
 }
 
 export function createPipeline({
@@ -77,10 +83,15 @@ export function createPipeline({
   security,
   metrics,
   readinessChecks = [],
+  readinessDependencies = [],
 }: PipelineOptions): Express {
   // On loopback the allowlists default to localhost; elsewhere config requires ALLOWED_HOSTS.
   const { allowedHosts, allowedOrigins } = allowlistsFor(config);
-  const health = createHealth({ checks: readinessChecks, isDraining: () => drain.draining });
+  const health = createHealth({
+    checks: readinessChecks,
+    dependencies: readinessDependencies,
+    isDraining: () => drain.draining,
+  });
   const auth = security?.auth;
 
   const app = express();

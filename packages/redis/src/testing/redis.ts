@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { Redis } from 'ioredis';
-import { createRedisClient } from '../client.js';
+import type { RedisCircuitOptions } from '../circuit.js';
+import { createRedisClient, type GuardedRedis } from '../client.js';
 
 export const SHARED_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -30,9 +31,15 @@ export async function waitFor(
   }
 }
 
-/** A client with the limiter's own settings, connected; throws loudly when Redis is not there. */
-export async function connectRedis(url = SHARED_REDIS_URL): Promise<Redis> {
-  const client = createRedisClient(url);
+/**
+ * A client with the request-path settings and its circuit breaker (as `connectRedis` of the
+ * package makes it), connected; throws loudly when Redis is not there.
+ */
+export async function connectRedis(
+  url = SHARED_REDIS_URL,
+  circuit: RedisCircuitOptions = {},
+): Promise<GuardedRedis> {
+  const client = createRedisClient(url, {}, circuit);
   let lastError: unknown;
   client.on('error', (error) => {
     lastError = error;
@@ -76,6 +83,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts a new redis-server on the same port (empty: nothing is saved). */
   restart(): Promise<void>;
+  /** SIGSTOP: the process hangs, its connections stay open and nothing answers. */
+  freeze(): void;
+  /** SIGCONT: it answers again, starting with what it was sent while frozen. */
+  thaw(): void;
 }
 
 async function startProcess(port: number): Promise<ChildProcess> {
@@ -118,6 +129,12 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
     async restart() {
       child = await startProcess(port);
+    },
+    freeze() {
+      child.kill('SIGSTOP');
+    },
+    thaw() {
+      child.kill('SIGCONT');
     },
   };
 }
