@@ -87,11 +87,9 @@ for (const { era, label, options } of eras) {
       env,
       stderr: 'pipe',
     });
-    let stderr = '';
     beforeAll(async () => {
-      transport.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
+      // Logs go to stderr; drain the pipe so a full one never blocks the server.
+      transport.stderr?.on('data', () => {});
       await client.connect(transport);
     });
     afterAll(() => client.close());
@@ -99,12 +97,6 @@ for (const { era, label, options } of eras) {
     it(`negotiates the ${era} era`, () => expect(client.getProtocolEra()).toBe(era));
     for (const check of serverChecks)
       it(check.name, () => check.run({ client, expectedCaller: 'local' }));
-
-    it('stops the cancelled report on the server and logs it to stderr', async () => {
-      await expect
-        .poll(() => jsonLines(stderr).map((line) => line.msg))
-        .toContain('report cancelled');
-    });
   });
 
   describe(`stdio app stdout, ${label}`, () => {
