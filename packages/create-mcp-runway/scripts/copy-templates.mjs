@@ -56,6 +56,11 @@ for (const [group, wanted] of Object.entries(folders)) {
 // The configuration reference: every variable, for a project's .env.example (src/env.ts).
 cpSync(join(repo, 'docs/reference/configuration.md'), join(out, '_docs/configuration.md'));
 count += 1;
+// The guides every project gets (add a tool, connect a host), as docs/guides/ in the project.
+for (const name of readdirSync(join(repo, 'docs/guides')).filter((file) => file.endsWith('.md'))) {
+  cpSync(join(repo, 'docs/guides', name), join(out, 'docs/guides', name));
+  count += 1;
+}
 // The minimal example: the server package's replacement files (see src/parts.ts).
 const minimal = join(repo, 'packages/create-mcp-runway/examples/minimal');
 cpSync(minimal, join(out, '_examples/minimal'), { recursive: true, filter: keep });

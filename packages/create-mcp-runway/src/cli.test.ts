@@ -45,7 +45,9 @@ describe('create-mcp-runway (the built CLI)', () => {
     const files = listFiles(dir);
     expect(topFolders(files)).toEqual([
       '.ci/run',
+      '.vscode/mcp.json',
       'apps/stdio',
+      'docs/guides',
       'packages/config',
       'packages/errors',
       'packages/example-server',
@@ -75,6 +77,13 @@ describe('create-mcp-runway (the built CLI)', () => {
       'npx --yes pnpm@10.34.9 install --frozen-lockfile && npx --yes pnpm@10.34.9 check',
     );
     expect(readme).not.toMatch(/hono|express|lambda|docker|kubernetes/i);
+    // VS Code launches the stdio app by the project's name; the file survives formatting.
+    const vscode = JSON.parse(readFileSync(join(dir, '.vscode/mcp.json'), 'utf8'));
+    expect(Object.keys(vscode.servers)).toEqual(['stdio-only']);
+    expect(listFiles(join(dir, 'docs/guides')).sort()).toEqual([
+      'add-a-tool.md',
+      'connect-a-host.md',
+    ]);
     expect(readFileSync(join(dir, '.ci/run'), 'utf8')).not.toMatch(/redis|nginx|apt-get/);
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(manifest.name).toBe('stdio-only');

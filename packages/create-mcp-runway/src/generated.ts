@@ -3,9 +3,10 @@
  * the same two commands as the template), its CI script, the workspace file and .env.example.
  * Each one only mentions the parts the project has.
  */
+import { deploymentSection } from './deployment.js';
 import { envExample, envFile } from './env.js';
 import { type Choices, type PackageManager, productName } from './options.js';
-import { type AppName, appParts, infraParts } from './parts.js';
+import { type AppName, appParts } from './parts.js';
 
 export const PNPM = 'pnpm@10.34.9';
 
@@ -34,7 +35,8 @@ export function pnpmCommand(pm: PackageManager): string {
   }
 }
 
-const MAIN_URL: Partial<Record<AppName, string>> = {
+/** Where each HTTP app listens on its defaults. */
+export const MAIN_URL: Partial<Record<AppName, string>> = {
   'hono-http': 'http://127.0.0.1:3000/mcp',
   'express-sessions': 'http://127.0.0.1:3002/mcp',
   lambda: 'http://127.0.0.1:3000/mcp',
@@ -77,7 +79,6 @@ function readme(
   const needs = ciNeeds(apps, choices);
   const needed = needs.length ? ` (${needs.join(', ')})` : '';
   const rows = packages.map(({ dir, name }) => `| \`${dir}\` | \`${name}\` |`);
-  const infra = choices.infra.map((name) => `- ${infraParts[name].title}`);
   const lines = [
     `# ${choices.name}`,
     '',
@@ -127,7 +128,11 @@ function readme(
     'app mounts its `serverModule` and never names a tool. Add or replace tools in',
     '`packages/example-server/src/tools/` (a file per tool, listed in `src/tools/index.ts`, its',
     'test beside it and its client checks in `src/testing.ts`); the apps and their tests need no',
-    'change.',
+    'change. Step by step, with a tool to copy: [Add a tool](docs/guides/add-a-tool.md).',
+    '',
+    'Use it from Claude Code, VS Code, Cursor or Claude Desktop:',
+    '[Connect a host](docs/guides/connect-a-host.md). VS Code needs nothing more:',
+    `\`.vscode/mcp.json\` lists ${apps.length === 1 ? 'the app' : 'every app'} (open the folder, then **MCP: List Servers**).`,
     '',
     '## Packages',
     '| folder | package |',
@@ -138,7 +143,7 @@ function readme(
   if (http) {
     lines.push('## Configuration', ...configNotes(choices), '');
   }
-  if (infra.length) lines.push('## Deployment', ...infra, '');
+  lines.push(...deploymentSection(choices, apps));
   return `${lines.join('\n')}`;
 }
 

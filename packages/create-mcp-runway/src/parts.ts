@@ -127,6 +127,15 @@ export const ownedDevDependencies: Record<string, Record<string, readonly string
   k8s: { 'infra/deploy': ['kubernetes-models'] },
 };
 
+/** The guides every project gets (the repo's docs/guides, copied at build). */
+export const GUIDES_DIR = 'docs/guides';
+
+/**
+ * Part names no project ever has: Markdown marked for them is mcp-runway's own (`workshop`:
+ * pointers into the workshop; `repo`: what is true of this repository only, such as its CI).
+ */
+export const REPO_ONLY_PARTS = ['workshop', 'repo'] as const;
+
 /** Files at the template root every project gets. */
 export const rootFiles = [
   'package.json',

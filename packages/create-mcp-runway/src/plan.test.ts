@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEPLOYMENT_COMMANDS } from './deployment.js';
+import { MAIN_URL } from './generated.js';
 import type { Choices } from './options.js';
 import { UsageError } from './options.js';
-import { orderApps, planProject } from './plan.js';
+import { APPS, type AppName, EXAMPLES, INFRA, REPO_ONLY_PARTS, STATE_STORES } from './parts.js';
+import { keepChosenParts, orderApps, planProject } from './plan.js';
 import { loadTemplate } from './template.js';
+import { serverName, type VsCodeMcpConfig } from './vscode.js';
 
 const template = loadTemplate();
 
@@ -54,7 +58,7 @@ function expectSelfContained(plan: ReturnType<typeof planProject>, scope: string
   for (const [path, content] of plan.files) {
     const body = content.toString();
     expect(body.includes('@mcp-runway/'), `${path} still names @mcp-runway`).toBe(false);
-    expect(body.includes('runway:part'), `${path} keeps a part marker`).toBe(false);
+    expect(/runway:(part|end)/.test(body), `${path} keeps a part marker`).toBe(false);
     // The project carries its own name: mcp-runway only in the line that says what made it.
     const leftovers = body.split('\n').filter((line) => /mcp-runway/i.test(line));
     expect(
@@ -325,5 +329,238 @@ describe('apps are leaves', () => {
       return names.filter((name) => apps.has(name)).map((name) => `${path} -> ${name}`);
     });
     expect(edges).toEqual([]);
+  });
+});
+
+/** Resolves a relative Markdown link target against the file it is in. */
+const resolveLink = (from: string, target: string): string => {
+  const parts = from.split('/').slice(0, -1);
+  for (const segment of target.split('/')) {
+    if (segment === '..') parts.pop();
+    else if (segment && segment !== '.') parts.push(segment);
+  }
+  return parts.join('/');
+};
+const has = (plan: ReturnType<typeof planProject>, path: string) =>
+  [...plan.files.keys()].some((file) => file === path || file.startsWith(`${path}/`));
+
+/** The combinations the end-to-end test builds, and the others the plan tests assemble. */
+const combinations: [string, Partial<Choices>][] = [
+  ['stdio only', { apps: ['stdio'] }],
+  ['the defaults', { apps: ['stdio', 'hono-http'], infra: ['docker'] }],
+  ['Hono, no auth, memory, Docker', { apps: ['hono-http'], auth: 'none', infra: ['docker'] }],
+  ['Hono, Docker with Redis', { apps: ['hono-http'], infra: ['docker'], state: 'redis' }],
+  ['Hono and Kubernetes, no auth', { apps: ['hono-http'], auth: 'none', infra: ['k8s'] }],
+  ['Lambda alone', { apps: ['lambda'] }],
+  ['sessions alone, minimal', { apps: ['express-sessions'], example: 'minimal' }],
+  [
+    'everything, minimal, OAuth, Redis, Docker and Kubernetes',
+    {
+      apps: ['stdio', 'hono-http', 'express-sessions', 'lambda'],
+      example: 'minimal',
+      auth: 'oauth',
+      state: 'redis',
+      infra: ['docker', 'k8s'],
+    },
+  ],
+  [
+    'every app with API keys',
+    { apps: ['stdio', 'hono-http', 'express-sessions', 'lambda'], auth: 'apikey' },
+  ],
+];
+
+/** Where each HTTP app's default port is set, so the URL VS Code is given is the one it serves. */
+const DEFAULT_PORT: Record<Exclude<AppName, 'stdio'>, [string, RegExp]> = {
+  'hono-http': ['packages/http/src/config.ts', /PORT: port\((\d+)\)/],
+  'express-sessions': ['apps/express-sessions/src/config.ts', /PORT: port\((\d+)\)/],
+  lambda: ['apps/lambda/src/local.ts', /process\.env\.PORT \?\? (\d+)/],
+};
+
+describe.each(combinations)('a project with %s', (_name, overrides) => {
+  const choices = choose(overrides);
+  const plan = planProject(template, choices);
+  const http = plan.apps.filter((app) => app !== 'stdio');
+
+  it('keeps every promise about itself, in the guides and the new files too', () => {
+    expectSelfContained(plan, '@acme');
+  });
+
+  it('has the guides, linked from its README, every app README and the server package', () => {
+    expect(plan.files.has('docs/guides/add-a-tool.md')).toBe(true);
+    expect(plan.files.has('docs/guides/connect-a-host.md')).toBe(true);
+    const readmes = [
+      'README.md',
+      'packages/example-server/README.md',
+      ...plan.apps.map((app) => `apps/${app}/README.md`),
+    ];
+    for (const readme of readmes) {
+      const links = [...text(plan, readme).matchAll(/\]\(([^)#\s]+)/g)].map((m) =>
+        resolveLink(readme, m[1] as string),
+      );
+      expect(links, readme).toContain('docs/guides/add-a-tool.md');
+      expect(links, readme).toContain('docs/guides/connect-a-host.md');
+    }
+  });
+
+  it('keeps in the guides only what concerns its apps and example', () => {
+    const guides =
+      text(plan, 'docs/guides/add-a-tool.md') + text(plan, 'docs/guides/connect-a-host.md');
+    const mentions = (path: string) => guides.includes(path);
+    expect(mentions('apps/stdio/dist/main.js')).toBe(plan.apps.includes('stdio'));
+    expect(mentions('apps/hono-http/dist/main.js')).toBe(plan.apps.includes('hono-http'));
+    expect(mentions('src/tools/hello.ts')).toBe(choices.example === 'minimal');
+    expect(mentions('src/store.ts')).toBe(choices.example === 'tickets');
+    expect(guides).not.toMatch(/search_tickets|this repo\b|docs\/test|create-/);
+    // Every path a guide's commands run, or writes, is the project's (or its build's).
+    for (const [, path] of guides.matchAll(
+      /(?:^|[\s"'=(/])((?:apps|packages|infra)\/[\w.@/-]*\w)/gm,
+    )) {
+      const source = (path as string).replace(/\/dist\/(.*)\.js$/, '/src/$1.ts');
+      const written = /\/src\/tools\/get-weather(\.check|\.test)?\.ts$/.test(source);
+      expect(written || has(plan, source), `a guide names ${path}`).toBe(true);
+    }
+  });
+
+  it('gives VS Code a server for each chosen app, and no API key in the file', () => {
+    const config = JSON.parse(text(plan, '.vscode/mcp.json')) as VsCodeMcpConfig;
+    expect(Object.keys(config).sort()).toEqual(
+      choices.auth === 'apikey' && http.length ? ['inputs', 'servers'] : ['servers'],
+    );
+    expect(Object.keys(config.servers).sort()).toEqual(
+      plan.apps.map((app) => serverName('my-server', app)).sort(),
+    );
+    const inputs = new Set((config.inputs ?? []).map((input) => input.id));
+    for (const input of config.inputs ?? []) {
+      expect(input).toEqual({
+        type: 'promptString',
+        id: 'my-server-api-key',
+        description: expect.stringContaining('API key'),
+        password: true,
+      });
+    }
+    for (const app of plan.apps) {
+      const entry = config.servers[serverName('my-server', app)];
+      if (app === 'stdio') {
+        expect(entry).toEqual({
+          type: 'stdio',
+          command: 'node',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: VS Code's variable
+          args: ['${workspaceFolder}/apps/stdio/dist/main.js'],
+        });
+        // dist/main.js is the build of src/main.ts, which the project has.
+        expect(plan.files.has('apps/stdio/src/main.ts')).toBe(true);
+        continue;
+      }
+      if (entry?.type !== 'http') throw new Error(`${app}: not an http server`);
+      expect(entry.url).toBe(MAIN_URL[app]);
+      const [file, pattern] = DEFAULT_PORT[app];
+      const port = pattern.exec(text(plan, file))?.[1];
+      expect(new URL(entry.url).port, `${app}'s default port (${file})`).toBe(port);
+      if (choices.auth === 'apikey') {
+        const id = /^Bearer \$\{input:([\w-]+)\}$/.exec(entry.headers?.Authorization ?? '')?.[1];
+        expect(inputs.has(id as string), `${app} takes its key from an input`).toBe(true);
+      } else expect(entry.headers).toBeUndefined();
+    }
+  });
+
+  it('gives the commands of its deployment, each as the README it links says, on its own files', () => {
+    const readme = text(plan, 'README.md');
+    const section = /^## Deployment\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(readme)?.[1];
+    if (http.length === 0) {
+      expect(section).toBeUndefined();
+      return;
+    }
+    if (section === undefined) throw new Error('no Deployment section');
+    const blocks = [...section.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((m) => m[1] as string);
+    const linked = [...section.matchAll(/\]\(([^)#\s]+)/g)].map((m) => m[1] as string);
+    const readmes = linked
+      .filter((link) => link.endsWith('README.md'))
+      .map((link) => text(plan, link));
+    for (const line of blocks.flatMap((block) => block.split('\n')).filter(Boolean)) {
+      expect(
+        readmes.some((linkedReadme) => linkedReadme.includes(line)),
+        `"${line}" is not in a README the section links`,
+      ).toBe(true);
+      for (const [, path] of line.matchAll(
+        /(?:^|[\s"'=(])((?:apps|packages|infra)\/[\w.@/-]*\w)/g,
+      )) {
+        expect(has(plan, path as string), `${line} names ${path}`).toBe(true);
+      }
+    }
+    // Inline paths too (the dashboard, the overlays' kustomization).
+    for (const [, path] of section.matchAll(/`((?:apps|packages|infra)\/[\w.@/-]*\w)`/g)) {
+      expect(has(plan, path as string), `the section names ${path}`).toBe(true);
+    }
+    const all = blocks.join('');
+    const docker = choices.infra.includes('docker');
+    expect(all.includes('docker build -f infra/docker/Dockerfile')).toBe(docker);
+    expect(all.includes('infra/docker/compose.yaml up')).toBe(docker && choices.state === 'redis');
+    expect(all.includes('infra/docker/compose.single.yaml up')).toBe(
+      docker && choices.state === 'memory',
+    );
+    expect(all.includes('kubectl apply -k infra/k8s/overlays/prod')).toBe(
+      choices.infra.includes('k8s'),
+    );
+    expect(all.includes('sam deploy')).toBe(plan.apps.includes('lambda'));
+    expect(all).toContain('promtool test rules infra/observability/alerts.test.yml');
+    expect(section.includes('#run-three-instances-behind-it-locally')).toBe(
+      plan.apps.includes('express-sessions'),
+    );
+  });
+});
+
+describe('deployment commands', () => {
+  it('are, line for line, in the READMEs of the template they come from', () => {
+    for (const [name, { readme, lines }] of Object.entries(DEPLOYMENT_COMMANDS)) {
+      const source = template.read(readme).toString('utf8');
+      for (const line of lines) expect(source.includes(line), `${name}: ${line}`).toBe(true);
+    }
+  });
+});
+
+describe('part markers', () => {
+  it('keep a block for its part, or for all of several joined by +', () => {
+    const page = [
+      'a',
+      '<!-- runway:part stdio -->',
+      'b',
+      '<!-- runway:end -->',
+      '<!-- runway:part stdio+hono-http -->',
+      'c',
+      '<!-- runway:end -->',
+      'd',
+      '',
+    ].join('\n');
+    expect(keepChosenParts(page, new Set(['stdio']))).toBe('a\nb\nd\n');
+    expect(keepChosenParts(page, new Set(['stdio', 'hono-http']))).toBe('a\nb\nc\nd\n');
+    expect(keepChosenParts(page, new Set(['hono-http']))).toBe('a\nd\n');
+  });
+
+  it('in the template name known parts, open and close in turn, and never nest', () => {
+    const known = new Set<string>([
+      ...APPS,
+      ...INFRA,
+      ...STATE_STORES,
+      ...EXAMPLES,
+      ...REPO_ONLY_PARTS,
+    ]);
+    const pages = [...template.files].filter((path) => path.endsWith('.md'));
+    expect(pages).toContain('docs/guides/connect-a-host.md');
+    for (const path of pages) {
+      let open: string | undefined;
+      for (const line of template.read(path).toString('utf8').split('\n')) {
+        const start = /^<!-- runway:part (\S+) -->$/.exec(line)?.[1];
+        if (start !== undefined) {
+          expect(open, `${path}: ${start} opens inside ${open}`).toBeUndefined();
+          for (const name of start.split('+'))
+            expect(known.has(name), `${path}: ${name}`).toBe(true);
+          open = start;
+        } else if (line === '<!-- runway:end -->') {
+          expect(open, `${path}: an end with no start`).toBeDefined();
+          open = undefined;
+        } else expect(line.includes('<!-- runway:'), `${path}: "${line}"`).toBe(false);
+      }
+      expect(open, `${path}: ${open} is never closed`).toBeUndefined();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { productName, UsageError } from './options.js';
 import {
   type AppName,
   appParts,
+  GUIDES_DIR,
   infraParts,
   minimalExample,
   ownedDevDependencies,
@@ -20,6 +21,7 @@ import {
   SERVER_PACKAGE_DIR,
 } from './parts.js';
 import type { Template } from './template.js';
+import { VSCODE_MCP_JSON, vscodeMcpJson } from './vscode.js';
 
 export interface Plan {
   /** The apps the project gets, in catalogue order. Apps are leaves: none needs another. */
@@ -87,7 +89,7 @@ export function planProject(source: Template, choices: Choices): Plan {
       'Docker and Kubernetes deploy the hono-http app (the image builds APP=hono-http): add hono-http to --apps, or pass --infra none',
     );
   }
-  const parts = new Set<string>([...apps, ...choices.infra, choices.state]);
+  const parts = new Set<string>([...apps, ...choices.infra, choices.state, choices.example]);
   const dirs = new Set<string>();
   for (const app of apps)
     for (const dir of [`apps/${app}`, ...appParts[app].extraDirs]) dirs.add(dir);
@@ -128,7 +130,7 @@ export function planProject(source: Template, choices: Choices): Plan {
       .flatMap(([, files]) => files),
   );
   if (!choices.infra.includes('docker')) dropped.add('.dockerignore');
-  const inDirs = (path: string) => [...dirs].some((dir) => path.startsWith(`${dir}/`));
+  const inDirs = (path: string) => [...dirs, GUIDES_DIR].some((dir) => path.startsWith(`${dir}/`));
   const paths = [...template.files]
     .filter((path) => (rootFiles as readonly string[]).includes(path) || inDirs(path))
     .filter((path) => !dropped.has(path))
@@ -140,6 +142,7 @@ export function planProject(source: Template, choices: Choices): Plan {
   const named = packages.map((dir) => ({ dir, name: rename((all.get(dir) as Manifest).name) }));
   const reference = template.read(CONFIGURATION_REFERENCE).toString('utf8');
   const { files: generated, apiKey } = generatedFiles(choices, apps, named, reference);
+  generated.set(VSCODE_MCP_JSON, vscodeMcpJson(choices, apps));
   const outputPaths = new Set([...paths, ...generated.keys()]);
 
   const product = productName(choices);
@@ -161,7 +164,13 @@ export function planProject(source: Template, choices: Choices): Plan {
     else if (path === 'pnpm-lock.yaml') {
       text = pruneLockfile(text, { importers: new Set(['.', ...packages]), removed, rename });
     } else if (path.endsWith('.md')) {
-      text = unlinkMissing(keepChosenParts(text, parts), path, outputPaths);
+      const kept = keepChosenParts(text, parts);
+      // A dropped block leaves its blank lines behind: one blank line is enough.
+      text = unlinkMissing(
+        kept === text ? text : kept.replace(/\n{3,}/g, '\n\n'),
+        path,
+        outputPaths,
+      );
     } else if (path === 'infra/k8s/base/configmap.yaml') text = withAuthSettings(text, choices);
     files.set(target, own(text));
   }
@@ -198,11 +207,16 @@ function turboConfig(text: string): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-/** Markdown lines marked for a part stay only when it was chosen; the markers always go. */
-function keepChosenParts(text: string, parts: ReadonlySet<string>): string {
+/**
+ * Markdown lines marked for a part stay only when it was chosen; the markers always go.
+ * `<!-- runway:part NAME -->` … `<!-- runway:end -->`, each on a line of its own; NAME is a part
+ * (an app, infra, state or example), or several joined by `+` (all of them needed).
+ */
+export function keepChosenParts(text: string, parts: ReadonlySet<string>): string {
   return text.replace(
-    /<!-- runway:part ([a-z0-9-]+) -->\n([\s\S]*?)<!-- runway:end -->\n/g,
-    (_, part: string, body: string) => (parts.has(part) ? body : ''),
+    /<!-- runway:part ([a-z0-9+-]+) -->\n([\s\S]*?)<!-- runway:end -->\n/g,
+    (_, names: string, body: string) =>
+      names.split('+').every((name) => parts.has(name)) ? body : '',
   );
 }
 
