@@ -54,9 +54,17 @@ async function scaffoldInstallCheck(name: string, flags: string[]): Promise<stri
 }
 
 describe('a generated project passes its own checks', () => {
-  it('with the stdio app only', async () => {
+  it('with the stdio app only; VS Code starts it as .vscode/mcp.json says', async () => {
     const cwd = await scaffoldInstallCheck('minimal', ['--apps', 'stdio', '--infra', 'none']);
     expect(readFileSync(join(cwd, 'pnpm-workspace.yaml'), 'utf8')).not.toContain('infra');
+    // The entry, launched the way VS Code does (${workspaceFolder} is the project), answers
+    // an initialize on stdout.
+    const config = JSON.parse(readFileSync(join(cwd, '.vscode/mcp.json'), 'utf8'));
+    const entry = config.servers.minimal as { command: string; args: string[] };
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: VS Code's variable, not a template
+    const args = entry.args.map((arg) => arg.replace('${workspaceFolder}', cwd));
+    const reply = await initializeOverStdio(entry.command, args, cwd);
+    expect(reply).toMatchObject({ jsonrpc: '2.0', id: 1, result: { serverInfo: {} } });
   });
 
   it('with Hono HTTP, no auth, state in memory and Docker', async () => {
@@ -89,9 +97,10 @@ describe('a generated project passes its own checks', () => {
       '--infra',
       'docker,k8s',
     ]);
-    // docs/guides/add-a-tool.md, followed to the letter: get_weather replaces hello. No other
-    // edit: the apps, their tests and the infra tests never name the example's tools.
-    const steps = followGuide(cwd);
+    // The project's own docs/guides/add-a-tool.md, followed to the letter: get_weather
+    // replaces hello. No other edit: the apps, their tests and the infra tests never name the
+    // example's tools.
+    const steps = followGuide(cwd, readFileSync(join(cwd, 'docs/guides/add-a-tool.md'), 'utf8'));
     expect(steps.map((step) => step.kind)).toContain('shell');
     expect(existsSync(join(cwd, 'packages/example-server/src/tools/hello.ts'))).toBe(false);
     await check(cwd);
@@ -197,5 +206,45 @@ async function startServer(cwd: string): Promise<{ url: string; stop(): Promise<
       throw new Error(`pnpm start did not listen:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Launches a stdio server, sends it one initialize request, returns its answer. */
+async function initializeOverStdio(command: string, args: string[], cwd: string): Promise<unknown> {
+  const child = spawn(command, args, { cwd, env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no answer to initialize in 20 s')), 20_000);
+      let buffer = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        buffer += chunk;
+        for (const line of buffer.split('\n').slice(0, -1)) {
+          const message = JSON.parse(line) as { id?: number };
+          if (message.id === 1) {
+            clearTimeout(timer);
+            resolve(message);
+          }
+        }
+        buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
+      });
+      child.on('error', reject);
+      const initialize = {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'vscode-entry-check', version: '1.0.0' },
+        },
+      };
+      child.stdin.write(`${JSON.stringify(initialize)}\n`);
+    });
+  } finally {
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
   }
 }
