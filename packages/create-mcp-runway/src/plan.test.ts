@@ -143,6 +143,10 @@ describe('planProject', () => {
     expect(plan.files.has('infra/nginx/nginx.conf.template')).toBe(true);
     expect(plan.files.has('infra/nginx/test/nginx.test.ts')).toBe(true);
     expect(plan.files.has('infra/nginx/test/scale-out.test.ts')).toBe(false);
+    // Nor its README's recipe and test notes, which run the session app.
+    expect(text(plan, 'infra/nginx/README.md')).not.toMatch(
+      /scale-out\.test\.ts|Run three instances/,
+    );
     const nginx = JSON.parse(text(plan, 'infra/nginx/package.json'));
     expect(Object.keys(nginx.devDependencies ?? {})).not.toContain('@acme/express-sessions');
     expect(plan.files.has('infra/deploy/test/k8s.test.ts')).toBe(false);
