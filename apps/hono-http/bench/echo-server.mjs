@@ -48,6 +48,11 @@ export function isEchoResult(body) {
 export function announce(server) {
   // Exit cleanly on SIGINT so `node --cpu-prof` can write its profile.
   process.once('SIGINT', () => process.exit(0));
+  // CPU time on request (bench/profile.mjs, bench/redis.mjs): per-request cost, steadier than
+  // req/s on a busy machine.
+  process.on('message', (message) => {
+    if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  });
   process.send?.({ port: server.address().port });
 }
 

@@ -236,6 +236,15 @@ describe('MCP POST checks', () => {
     });
     expect(parseMcpMessage(text, NO_HEADERS).method).toBe('ping');
   });
+  it('counts depth, not brackets: many shallow objects pass', () => {
+    const text = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'ping',
+      params: { rows: Array.from({ length: 500 }, (_, i) => ({ i, tags: [i] })) },
+    });
+    expect(parseMcpMessage(text, NO_HEADERS).method).toBe('ping');
+  });
   // The era decides the lane; it must be the SDK's own decision, headers included.
   it.each(ERA_CASES)(
     'classifies %s as the SDK routes it (%s)',

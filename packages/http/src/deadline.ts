@@ -18,15 +18,28 @@ function shutdownError(id: JsonRpcId) {
   );
 }
 
-/** Resolves when `signal` aborts; `forget` drops the listener when that no longer matters. */
-function whenAborted(signal: AbortSignal): { aborted: Promise<void>; forget(): void } {
-  let onAbort = (): void => {};
-  const aborted = new Promise<void>((resolve) => {
-    onAbort = () => resolve();
-  });
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  return { aborted, forget: () => signal.removeEventListener('abort', onAbort) };
+/**
+ * Who waits on a drain's deadline, one set per signal with one listener on it: adding and
+ * removing a listener on an AbortSignal for every request costs several times a Set's add and
+ * delete, and every MCP request waits on the deadline while it runs.
+ */
+const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+function subscribers(signal: AbortSignal): Set<() => void> {
+  let set = waiting.get(signal);
+  if (!set) {
+    const created = new Set<() => void>();
+    set = created;
+    waiting.set(signal, created);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const fn of created) fn();
+        created.clear();
+      },
+      { once: true },
+    );
+  }
+  return set;
 }
 
 /**
@@ -87,13 +100,27 @@ export async function answerByDeadline(
 ): Promise<Response> {
   const { deadline } = drain;
   if (id === undefined) return answer;
-  const expiry = whenAborted(deadline);
-  let response: Response | undefined;
-  try {
-    response = await Promise.race([answer, expiry.aborted.then(() => undefined)]);
-  } finally {
-    expiry.forget();
-  }
+  const response = await new Promise<Response | undefined>((resolve, reject) => {
+    if (deadline.aborted) {
+      // Past the deadline already: an answer that is ready still goes out (it settles first).
+      answer.then(resolve, reject);
+      queueMicrotask(() => resolve(undefined));
+      return;
+    }
+    const waiters = subscribers(deadline);
+    const onDeadline = () => resolve(undefined);
+    waiters.add(onDeadline);
+    answer.then(
+      (value) => {
+        waiters.delete(onDeadline);
+        resolve(value);
+      },
+      (error: unknown) => {
+        waiters.delete(onDeadline);
+        reject(error);
+      },
+    );
+  });
   if (response === undefined) {
     answer
       .then(

@@ -98,14 +98,22 @@ export function createPipeline({
   });
 
   const auth = security?.auth;
-  // Whose budget a request spends: the verified principal, else the client address.
-  const rateLimitKey = (c: Context<AppEnv>) =>
-    clientKey({
-      principalId: callerId(c.get('principal')),
-      remoteAddress: clientAddress(c),
-      forwardedFor: c.req.header('x-forwarded-for'),
-      trustProxy: security?.trustProxy ?? 0,
-    });
+  // Whose budget a request spends: the verified principal, else the client address. Worked
+  // out once per request (the concurrency limit and the rate limit both ask).
+  const keys = new WeakMap<Context<AppEnv>, string>();
+  const rateLimitKey = (c: Context<AppEnv>) => {
+    let key = keys.get(c);
+    if (key === undefined) {
+      key = clientKey({
+        principalId: callerId(c.get('principal')),
+        remoteAddress: clientAddress(c),
+        forwardedFor: c.req.header('x-forwarded-for'),
+        trustProxy: security?.trustProxy ?? 0,
+      });
+      keys.set(c, key);
+    }
+    return key;
+  };
   // Whose failed authentications a request counts toward: always its client address.
   const failures = security?.authFailures && {
     limit: security.authFailures,
@@ -165,24 +173,27 @@ export function createPipeline({
       ? concurrencyLimit<AppEnv>({
           limiter: security.concurrency,
           key: rateLimitKey,
-          kind: (c) => heldKind(c.req.method, c.var.mcp?.method),
+          kind: (c) => heldKind(c.req.method, c.get('mcp')?.method),
         })
       : pass,
     security
       ? rateLimit<AppEnv>({
           limiter: security.limiter,
           key: rateLimitKey,
-          tool: (c) => (c.var.mcp?.method === 'tools/call' ? c.var.mcp.toolName : undefined),
+          tool: (c) => {
+            const mcp = c.get('mcp');
+            return mcp?.method === 'tools/call' ? mcp.toolName : undefined;
+          },
         })
       : pass,
     (c) => {
       const authInfo = c.get('authInfo') as AuthInfo | undefined;
       const answer = mcp.fetch(c.req.raw, {
-        parsedBody: c.var.mcp?.message,
+        parsedBody: c.get('mcp')?.message,
         ...(authInfo && { authInfo }),
       });
       // Still running at the shutdown deadline: a JSON-RPC error, not a cut connection.
-      return answerByDeadline(answer, c.var.mcp?.id, drain);
+      return answerByDeadline(answer, c.get('mcp')?.id, drain);
     },
   );
   // 8. A stateless endpoint has no GET stream and no session to DELETE: 405, not 404, so

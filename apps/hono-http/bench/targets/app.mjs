@@ -24,7 +24,3 @@ const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, { logger }
 const { app, drain } = await createApp({ config, logger, server: echoModule, redis });
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => announce(server));
 trackInFlight(server, drain);
-// CPU time on request (bench/redis.mjs): per-request cost, steadier than req/s on a busy machine.
-process.on('message', (message) => {
-  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
-});

@@ -13,7 +13,7 @@ import { checkToolScopes, type McpCall, type ToolScopePolicies } from '../tool-s
 /** What `authenticate` stores for later middleware and the MCP route. */
 export interface AuthVariables {
   principal: Principal;
-  /** Pass it on: `mcp.fetch(c.req.raw, { authInfo: c.var.authInfo })`. */
+  /** Pass it on: `mcp.fetch(c.req.raw, { authInfo: c.get('authInfo') })`. */
   authInfo: AuthInfo;
 }
 export type AuthEnv = { Variables: AuthVariables };
@@ -53,14 +53,14 @@ export function authenticate(
 
 /**
  * 403 `insufficient_scope` for a `tools/call` whose tool needs scopes the caller lacks. Mount
- * it after the body is parsed into `c.var.mcp` and after `authenticate`.
+ * it after the body is parsed into `c.get('mcp')` and after `authenticate`.
  */
 export function requireToolScopes(
   policies: ToolScopePolicies,
   challenge: Challenge,
 ): MiddlewareHandler<ToolScopeEnv> {
   return async (c, next) => {
-    const error = checkToolScopes(policies, c.var.mcp, c.var.principal, challenge);
+    const error = checkToolScopes(policies, c.get('mcp'), c.get('principal'), challenge);
     if (error) throw error;
     await next();
   };

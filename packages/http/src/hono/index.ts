@@ -55,7 +55,7 @@ export function requestContext<E extends PipelineEnv = PipelineEnv>(
       { method: c.req.method, path: c.req.path },
       c.res.status,
       startedAt,
-      c.var.mcp,
+      c.get('mcp'),
     );
     log[accessLogLevel(record.status)](record, 'request');
   };
@@ -108,7 +108,7 @@ export function drainGuard(drain: Drain): MiddlewareHandler {
 
 /**
  * Content type, Accept, size limit, JSON parse, the one-message rule and the protocol era (the
- * SDK's classifier); the result lands in `c.var.mcp`.
+ * SDK's classifier); the result lands in `c.get('mcp')`.
  */
 export function mcpPost<E extends PipelineEnv = PipelineEnv>(
   options: McpPostOptions,
@@ -173,8 +173,8 @@ function nodeRequest(c: Context): IncomingMessage | undefined {
  */
 export function errorHandler<E extends PipelineEnv = PipelineEnv>(): ErrorHandler<E> {
   return (error, c) => {
-    const { httpStatus, headers, body } = toErrorResponse(error, c.var.mcp?.id ?? null);
-    if (httpStatus >= 500) c.var.log?.error({ err: error }, 'request failed');
+    const { httpStatus, headers, body } = toErrorResponse(error, c.get('mcp')?.id ?? null);
+    if (httpStatus >= 500) c.get('log')?.error({ err: error }, 'request failed');
     const incoming = nodeRequest(c);
     const close =
       incoming !== undefined &&

@@ -11,7 +11,7 @@ export interface RateLimitMiddlewareOptions<E extends Env> {
   limiter: RateLimiter;
   /** Whose budget: usually `clientKey({ principalId, remoteAddress, forwardedFor, ... })`. */
   key: (c: Context<E>) => string;
-  /** The tool being called (`c.var.mcp?.toolName`), for its cost and its own limit. */
+  /** The tool being called (`c.get('mcp')?.toolName`), for its cost and its own limit. */
   tool?: (c: Context<E>) => string | undefined;
   /** Points to spend, overriding the tool's configured cost. */
   cost?: (c: Context<E>) => number | undefined;
