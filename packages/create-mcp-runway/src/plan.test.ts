@@ -60,7 +60,7 @@ function expectSelfContained(plan: ReturnType<typeof planProject>, scope: string
     expect(body.includes('@mcp-runway/'), `${path} still names @mcp-runway`).toBe(false);
     expect(/runway:(part|end)/.test(body), `${path} keeps a part marker`).toBe(false);
     // The project carries its own name: mcp-runway only in the line that says what made it.
-    const leftovers = body.split('\n').filter((line) => /mcp-runway/i.test(line));
+    const leftovers = body.split('\n').filter((line) => /mcp[-_]runway/i.test(line));
     expect(
       leftovers.filter((line) => !/scaffolded with/i.test(line)),
       `${path} still says mcp-runway`,

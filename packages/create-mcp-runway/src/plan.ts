@@ -44,6 +44,8 @@ const TEMPLATE_SCOPE = '@mcp-runway/';
 /** The template's own name, wherever it names the product: bins, server and logger names,
  * Redis key prefixes, the tracing service, image, compose and Kubernetes names, file names. */
 const TEMPLATE_NAME = /(?<!create-)mcp-runway/g;
+/** The same name in identifiers: `MCP_RUNWAY_API_KEY` in the guides, shell functions. */
+const TEMPLATE_IDENTIFIER = /\b(MCP_RUNWAY|mcp_runway)_/g;
 
 /** The chosen apps in catalogue order. */
 export function orderApps(chosen: readonly AppName[]): AppName[] {
@@ -146,8 +148,14 @@ export function planProject(source: Template, choices: Choices): Plan {
   const outputPaths = new Set([...paths, ...generated.keys()]);
 
   const product = productName(choices);
+  const identifier = product.toLowerCase().replace(/[^a-z0-9]+/g, '_');
   const own = (text: string) =>
-    text.replaceAll(TEMPLATE_SCOPE, `${choices.scope}/`).replace(TEMPLATE_NAME, product);
+    text
+      .replaceAll(TEMPLATE_SCOPE, `${choices.scope}/`)
+      .replace(TEMPLATE_NAME, product)
+      .replace(TEMPLATE_IDENTIFIER, (_, name: string) =>
+        name === 'MCP_RUNWAY' ? `${identifier.toUpperCase()}_` : `${identifier}_`,
+      );
   for (const path of paths) {
     const raw = template.read(path);
     const target = own(path);
