@@ -1,0 +1,99 @@
+/**
+ * The built-in authorization server's variables (AUTH_MODE=oauth with OAUTH_SERVER=builtin,
+ * both declared by @mcp-runway/auth's piece) and the refusals that keep it from starting
+ * unsafe off loopback: no signing key, no encryption key, an `http://` issuer or upstream.
+ */
+import { boolean, configPiece, isLoopbackAddress, secret } from '@mcp-runway/config';
+import { z } from 'zod';
+import { parseSigningKeys } from './keys.js';
+import { parseScopeMap } from './scope-map.js';
+
+function seconds(defaultValue: number) {
+  return z.coerce.number().int().positive().default(defaultValue);
+}
+
+export const authorizationServerConfig = configPiece(
+  {
+    /** The company identity provider people log in with (OpenID Connect discovery). */
+    UPSTREAM_ISSUER: z.url().optional(),
+    /** This server's client at the upstream provider. */
+    UPSTREAM_CLIENT_ID: z.string().optional(),
+    UPSTREAM_CLIENT_SECRET: secret(z.string().optional()),
+    /** Scopes asked of the upstream provider at login, space- or comma-separated. */
+    UPSTREAM_SCOPES: z
+      .string()
+      .default('openid email profile')
+      .transform((value) => value.split(/[\s,]+/).filter(Boolean)),
+    /**
+     * Which signed-in people may be granted which MCP scope, from their upstream claims:
+     * `scope=rule rule; scope=rule`, a rule being `*` or `claim:value` (`groups:editors`).
+     * Unset: everyone who signs in may be granted every scope.
+     */
+    OAUTH_SCOPE_MAP: z.string().optional(),
+    /** The private JWK set access tokens are signed with (first key signs; the rest verify). */
+    OAUTH_SIGNING_KEYS: secret(z.string().optional()),
+    /** At least 32 characters: the cookie keys and the consent tokens derive from it. */
+    OAUTH_ENCRYPTION_KEY: secret(z.string().min(32).optional()),
+    /** Pre-registered clients: a JSON array of client metadata (RFC 7591 names). */
+    OAUTH_CLIENTS: secret(z.string().optional()),
+    /** Dynamic Client Registration (RFC 7591), for 2025-11-25 hosts. */
+    OAUTH_DCR: boolean(true),
+    /** A client registered by DCR and not used for this long is forgotten. */
+    OAUTH_DCR_CLIENT_IDLE_TTL_S: seconds(30 * 24 * 3600),
+    /** Client ID Metadata Documents (an HTTPS `client_id`), for 2026-07-28 hosts. */
+    OAUTH_CIMD: boolean(true),
+    OAUTH_ACCESS_TOKEN_TTL_S: seconds(600),
+    OAUTH_REFRESH_TOKEN_TTL_S: seconds(14 * 24 * 3600),
+  },
+  (config, problem) => {
+    if (config.AUTH_MODE !== 'oauth' || config.OAUTH_SERVER !== 'builtin') return;
+    const host = typeof config.HOST === 'string' ? config.HOST : '127.0.0.1';
+    const local = isLoopbackAddress(host);
+    if (!config.UPSTREAM_ISSUER)
+      problem(
+        'UPSTREAM_ISSUER',
+        'OAUTH_SERVER=builtin needs the identity provider people log in with',
+      );
+    if (!config.UPSTREAM_CLIENT_ID)
+      problem('UPSTREAM_CLIENT_ID', "OAUTH_SERVER=builtin needs this server's client id upstream");
+    if (config.OAUTH_SIGNING_KEYS) {
+      try {
+        parseSigningKeys(config.OAUTH_SIGNING_KEYS);
+      } catch (error) {
+        problem('OAUTH_SIGNING_KEYS', (error as Error).message);
+      }
+    }
+    if (config.OAUTH_SCOPE_MAP) {
+      try {
+        parseScopeMap(config.OAUTH_SCOPE_MAP);
+      } catch (error) {
+        problem('OAUTH_SCOPE_MAP', (error as Error).message);
+      }
+    }
+    if (config.OAUTH_CLIENTS) {
+      try {
+        const clients: unknown = JSON.parse(config.OAUTH_CLIENTS);
+        if (!Array.isArray(clients)) throw new Error('not an array');
+      } catch {
+        problem('OAUTH_CLIENTS', 'must be a JSON array of client metadata objects');
+      }
+    }
+    if (local) return; // loopback: ephemeral keys and http:// are fine for development
+    if (!config.OAUTH_SIGNING_KEYS)
+      problem(
+        'OAUTH_SIGNING_KEYS',
+        'is required off loopback: tokens signed with an ephemeral key die with the process and differ per replica',
+      );
+    if (!config.OAUTH_ENCRYPTION_KEY)
+      problem('OAUTH_ENCRYPTION_KEY', 'is required off loopback (cookies and consent tokens)');
+    const resource = typeof config.RESOURCE_URI === 'string' ? config.RESOURCE_URI : undefined;
+    if (resource?.startsWith('http://'))
+      problem('RESOURCE_URI', 'must be https:// off loopback: the built-in issuer is its origin');
+    if (config.UPSTREAM_ISSUER?.startsWith('http://'))
+      problem('UPSTREAM_ISSUER', 'must be https:// off loopback');
+  },
+);
+
+export type AuthorizationServerConfig = z.output<
+  z.ZodObject<typeof authorizationServerConfig.shape>
+>;

@@ -1,0 +1,80 @@
+/**
+ * The built-in authorization server as the configuration asks for it (AUTH_MODE=oauth,
+ * OAUTH_SERVER=builtin), or none. On loopback, what production must configure is made up for
+ * the process: an ephemeral signing key and encryption key, and http:// client metadata
+ * documents from this machine.
+ */
+import { randomBytes } from 'node:crypto';
+import { isLoopbackAddress } from '@mcp-runway/config';
+import type { Logger } from '@mcp-runway/logging';
+import type { AuthorizationServerConfig } from './config.js';
+import { ephemeralSigningKeys, parseSigningKeys } from './keys.js';
+import { parseScopeMap } from './scope-map.js';
+import { type AuthorizationServer, createAuthorizationServer } from './server.js';
+
+export type BuiltinServerConfig = AuthorizationServerConfig & {
+  AUTH_MODE: string;
+  OAUTH_SERVER: string;
+  HOST: string;
+  NODE_ENV?: string;
+  TRUST_PROXY?: string | undefined;
+};
+
+export interface AuthorizationServerFromConfig {
+  logger: Logger;
+  /** The MCP endpoint's canonical URI (`resourceUri(config)` of @mcp-runway/auth). */
+  resource: string;
+  resourceName: string;
+  /** Every scope the MCP server knows: OAUTH_SCOPES and its tools' scopes. */
+  scopes: readonly string[];
+  now?: () => number;
+}
+
+export async function createAuthorizationServerFromConfig(
+  config: BuiltinServerConfig,
+  { logger, resource, resourceName, scopes, now }: AuthorizationServerFromConfig,
+): Promise<AuthorizationServer | undefined> {
+  if (config.AUTH_MODE !== 'oauth' || config.OAUTH_SERVER !== 'builtin') return undefined;
+  const local = isLoopbackAddress(config.HOST);
+  // The config refuses a non-loopback start without these; on loopback they are made up.
+  const signingKeys = config.OAUTH_SIGNING_KEYS
+    ? parseSigningKeys(config.OAUTH_SIGNING_KEYS)
+    : await ephemeralSigningKeys();
+  if (!config.OAUTH_SIGNING_KEYS)
+    logger.warn(
+      'OAUTH_SIGNING_KEYS unset: tokens are signed with an ephemeral key (loopback development only)',
+    );
+  const encryptionKey = config.OAUTH_ENCRYPTION_KEY ?? randomBytes(32).toString('base64url');
+  return createAuthorizationServer({
+    issuer: new URL(resource).origin,
+    resource,
+    resourceName,
+    scopes,
+    signingKeys,
+    encryptionKey,
+    upstream: {
+      issuer: config.UPSTREAM_ISSUER as string,
+      clientId: config.UPSTREAM_CLIENT_ID as string,
+      clientSecret: config.UPSTREAM_CLIENT_SECRET,
+      scopes: config.UPSTREAM_SCOPES,
+      allowHttp: local,
+    },
+    scopeMap: config.OAUTH_SCOPE_MAP ? parseScopeMap(config.OAUTH_SCOPE_MAP) : undefined,
+    clients: config.OAUTH_CLIENTS
+      ? (JSON.parse(config.OAUTH_CLIENTS) as Record<string, unknown>[])
+      : [],
+    registration: {
+      dcr: config.OAUTH_DCR,
+      clientIdleTtlSeconds: config.OAUTH_DCR_CLIENT_IDLE_TTL_S,
+      cimd: config.OAUTH_CIMD,
+      loopbackCimd: local && config.NODE_ENV !== 'production',
+    },
+    ttl: {
+      accessTokenSeconds: config.OAUTH_ACCESS_TOKEN_TTL_S,
+      refreshTokenSeconds: config.OAUTH_REFRESH_TOKEN_TTL_S,
+    },
+    trustProxy: Boolean(config.TRUST_PROXY),
+    logger,
+    ...(now && { now }),
+  });
+}
