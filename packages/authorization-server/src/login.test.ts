@@ -18,16 +18,20 @@ import { type RunningApp, startApp } from './test/app.js';
 import { type DocumentHost, startDocumentHost } from './test/cimd-host.js';
 import { type CallbackServer, startCallbackServer, TestOAuthClient } from './test/oauth-client.js';
 import { type Browser, launchBrowser } from './testing/browser.js';
-import { startTestIdentityProvider, type TestIdentityProvider } from './testing/idp.js';
+import {
+  startTestIdentityProvider,
+  type TestIdentityProvider,
+  type TestPerson,
+} from './testing/idp.js';
 
-const ALICE = {
+const ALICE: TestPerson = {
   username: 'alice',
   password: 'alice-pw-7c1e',
   sub: 'alice-0001',
   email: 'alice@example.com',
   groups: ['editors'],
 };
-const BOB = {
+const BOB: TestPerson = {
   username: 'bob',
   password: 'bob-pw-44a2',
   sub: 'bob-0002',
@@ -86,7 +90,7 @@ const metadata = (name: string) => ({
 });
 
 /** Signs in at the company provider if it asks, then allows on our consent page. */
-async function signInAndAllow(page: Page, person: typeof ALICE, expectedClient: string) {
+async function signInAndAllow(page: Page, person: TestPerson, expectedClient: string) {
   if (await page.locator('#username').count()) {
     await page.fill('#username', person.username);
     await page.fill('#password', person.password);
@@ -102,7 +106,7 @@ async function signInAndAllow(page: Page, person: typeof ALICE, expectedClient: 
 /** The host's whole journey from the MCP URL alone, until a connected client. */
 async function connectAs(
   host: TestOAuthClient,
-  person: typeof ALICE,
+  person: TestPerson,
   options: ClientOptions,
   clientName: string,
 ): Promise<Client> {

@@ -14,6 +14,7 @@ import { renderProblem } from './consent.js';
 import { consentKey, createInteractions } from './interactions.js';
 import { deriveSecret, publicKeySet, type SigningKeys } from './keys.js';
 import { fetchLoopbackClient, isLoopbackClientId } from './loopback-cimd.js';
+import { publicHost } from './public-host.js';
 import type { ScopeMap } from './scope-map.js';
 import { createUpstream, type UpstreamOptions } from './upstream.js';
 
@@ -148,7 +149,21 @@ export function createAuthorizationServer(
       userinfo: { enabled: false },
       revocation: { enabled: true },
       registration: { enabled: options.registration.dcr },
-      clientIdMetadataDocument: { enabled: options.registration.cimd, ack: 'draft-02' },
+      clientIdMetadataDocument: {
+        enabled: options.registration.cimd,
+        ack: 'draft-02',
+        // Resolved before any connection: a document host on a private, loopback or other
+        // special-use address is refused outright (oidc-provider also checks the socket).
+        allowFetch: async (_ctx: unknown, clientId: string) => {
+          const verdict = await publicHost(new URL(clientId).hostname);
+          if (!verdict.ok)
+            logger.info(
+              { kind: 'oauth-cimd', clientId, reason: verdict.reason },
+              'client metadata document refused',
+            );
+          return verdict.ok;
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => resource,
