@@ -62,6 +62,7 @@ describe('OAUTH_SERVER=builtin configuration', () => {
       HOST: '0.0.0.0',
       ALLOWED_HOSTS: 'mcp.example.com',
       RESOURCE_URI: 'https://mcp.example.com/mcp',
+      ALLOWED_ORIGINS: 'https://mcp.example.com',
       OAUTH_SIGNING_KEYS: await privateKeys(),
       OAUTH_ENCRYPTION_KEY: 'x'.repeat(40),
     };

@@ -91,6 +91,14 @@ export const authorizationServerConfig = configPiece(
       problem('RESOURCE_URI', 'must be https:// off loopback: the built-in issuer is its origin');
     if (config.UPSTREAM_ISSUER?.startsWith('http://'))
       problem('UPSTREAM_ISSUER', 'must be https:// off loopback');
+    // The consent form posts from this server's own origin, and the Origin check in front of
+    // every route refuses origins it does not list.
+    const origin = resource && URL.parse(resource)?.origin;
+    const origins = Array.isArray(config.ALLOWED_ORIGINS)
+      ? (config.ALLOWED_ORIGINS as string[])
+      : [];
+    if (origin && !origins.includes(origin))
+      problem('ALLOWED_ORIGINS', `must list ${origin}: the consent page posts from it`);
   },
 );
 

@@ -8,13 +8,13 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './test/app.js';
 import { type DocumentHost, startDocumentHost } from './test/cimd-host.js';
-import { type CallbackServer, startCallbackServer } from './test/oauth-client.js';
 import { type Browser, launchBrowser } from './testing/browser.js';
 import {
   startTestIdentityProvider,
   type TestIdentityProvider,
   type TestPerson,
 } from './testing/idp.js';
+import { type CallbackServer, startCallbackServer } from './testing/oauth-client.js';
 
 const CAROL: TestPerson = {
   username: 'carol',

@@ -16,6 +16,7 @@ export type BuiltinServerConfig = AuthorizationServerConfig & {
   AUTH_MODE: string;
   OAUTH_SERVER: string;
   HOST: string;
+  OAUTH_SCOPES: readonly string[];
   NODE_ENV?: string;
   TRUST_PROXY?: string | undefined;
 };
@@ -25,14 +26,14 @@ export interface AuthorizationServerFromConfig {
   /** The MCP endpoint's canonical URI (`resourceUri(config)` of @mcp-runway/auth). */
   resource: string;
   resourceName: string;
-  /** Every scope the MCP server knows: OAUTH_SCOPES and its tools' scopes. */
-  scopes: readonly string[];
+  /** The MCP server's tools and their scopes: with OAUTH_SCOPES, every scope it offers. */
+  toolPolicies: Readonly<Record<string, { readonly scopes: readonly string[] }>>;
   now?: () => number;
 }
 
 export async function createAuthorizationServerFromConfig(
   config: BuiltinServerConfig,
-  { logger, resource, resourceName, scopes, now }: AuthorizationServerFromConfig,
+  { logger, resource, resourceName, toolPolicies, now }: AuthorizationServerFromConfig,
 ): Promise<AuthorizationServer | undefined> {
   if (config.AUTH_MODE !== 'oauth' || config.OAUTH_SERVER !== 'builtin') return undefined;
   const local = isLoopbackAddress(config.HOST);
@@ -44,6 +45,8 @@ export async function createAuthorizationServerFromConfig(
     logger.warn(
       'OAUTH_SIGNING_KEYS unset: tokens are signed with an ephemeral key (loopback development only)',
     );
+  const toolScopes = Object.values(toolPolicies).flatMap((policy) => policy.scopes);
+  const scopes = [...new Set([...config.OAUTH_SCOPES, ...toolScopes])];
   const encryptionKey = config.OAUTH_ENCRYPTION_KEY ?? randomBytes(32).toString('base64url');
   return createAuthorizationServer({
     issuer: new URL(resource).origin,

@@ -16,13 +16,17 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from './test/app.js';
 import { type DocumentHost, startDocumentHost } from './test/cimd-host.js';
-import { type CallbackServer, startCallbackServer, TestOAuthClient } from './test/oauth-client.js';
 import { type Browser, launchBrowser } from './testing/browser.js';
 import {
   startTestIdentityProvider,
   type TestIdentityProvider,
   type TestPerson,
 } from './testing/idp.js';
+import {
+  type CallbackServer,
+  startCallbackServer,
+  TestOAuthClient,
+} from './testing/oauth-client.js';
 
 const ALICE: TestPerson = {
   username: 'alice',

@@ -47,6 +47,9 @@ declare module 'oidc-provider' {
     clientUri?: string;
     redirectUris: string[];
     clientIdMetadataDocument?: boolean;
+    /** Set on clients from the configuration (static). */
+    noManage?: boolean;
+    scope?: string;
     grantTypeAllowed(type: string): boolean;
   }
 

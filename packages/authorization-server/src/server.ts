@@ -187,13 +187,27 @@ export function createAuthorizationServer(
     logger.error({ err: error }, 'authorization server error'),
   );
 
-  if (options.registration.cimd && options.registration.loopbackCimd) {
+  const find = provider.Client.find.bind(provider.Client);
+  const loopbackCimd = options.registration.cimd && options.registration.loopbackCimd;
+  provider.Client.find = async (id: string) => {
     // Development only: oidc-provider fetches https:// documents (and refuses private
-    // addresses); a client on this machine may serve its document over http://localhost.
-    const find = provider.Client.find.bind(provider.Client);
-    provider.Client.find = async (id: string) =>
-      isLoopbackClientId(id) ? fetchLoopbackClient(provider, id) : find(id);
-  }
+    // addresses); a client on this machine may serve its document from loopback.
+    const client =
+      loopbackCimd && isLoopbackClientId(id)
+        ? await fetchLoopbackClient(provider, id)
+        : await find(id);
+    // A registered (DCR) or self-described (CIMD) client's `scope` does not cap what it may
+    // ask for: MCP hosts register with the first challenge's scope and step up later. What a
+    // person may grant is the scope map's and the consent page's decision. Pre-registered
+    // clients keep the scope configured for them.
+    if (client && !client.noManage && client.scope !== undefined)
+      Object.defineProperty(client, 'scope', {
+        value: undefined,
+        configurable: true,
+        writable: true,
+      });
+    return client;
+  };
 
   const upstream = createUpstream({
     ...options.upstream,

@@ -76,12 +76,11 @@ export async function startApp(
     level: config.LOG_LEVEL,
     destination,
   });
-  const toolScopes = Object.values(fixtureServerModule.toolPolicies).flatMap((p) => p.scopes);
   const authorizationServer = await createAuthorizationServerFromConfig(config, {
     logger,
     resource: resourceUri(config),
     resourceName: fixtureServerModule.info.name,
-    scopes: [...new Set([...config.OAUTH_SCOPES, ...toolScopes])],
+    toolPolicies: fixtureServerModule.toolPolicies,
     ...(options.now && { now: options.now }),
   });
   if (!authorizationServer) throw new Error('expected OAUTH_SERVER=builtin');

@@ -1,4 +1,6 @@
 export type { Browser } from './browser.js';
-export { launchBrowser } from './browser.js';
+export { CHROMIUM, launchBrowser } from './browser.js';
 export type { TestIdentityProvider, TestIdentityProviderOptions, TestPerson } from './idp.js';
 export { startTestIdentityProvider } from './idp.js';
+export type { CallbackServer } from './oauth-client.js';
+export { startCallbackServer, TestOAuthClient } from './oauth-client.js';
