@@ -74,7 +74,9 @@ export async function createAuthentication(
     return { authenticator: createApiKeyAuthenticator(entries, { logger }), challenge: {} };
   }
   if (config.OAUTH_SERVER === 'builtin' && !authorizationServer) {
-    throw new Error('OAUTH_SERVER=builtin: create the authorization server and pass it here');
+    throw new Error(
+      'OAUTH_SERVER=builtin: this app does not compose the built-in authorization server (apps/hono-http does)',
+    );
   }
   // Required by authConfig in oauth mode, unless the built-in server issues the tokens.
   const issuer = authorizationServer?.issuer ?? (config.OAUTH_ISSUER as string);
