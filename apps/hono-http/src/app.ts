@@ -3,7 +3,6 @@
  * metrics, the MCP server behind the SDK's stateless handler, and the production pipeline in
  * front of it. Tests build it the same way with a fixture server in place of the real one.
  */
-import { resourceUri } from '@mcp-runway/auth';
 import {
   type AuthorizationServer,
   createAuthorizationServerFromConfig,
@@ -51,7 +50,6 @@ export async function createApp({ config, logger, server, redis }: AppOptions): 
   //    log in at the company identity provider (UPSTREAM_ISSUER). Otherwise undefined.
   const authorizationServer = await createAuthorizationServerFromConfig(config, {
     logger,
-    resource: resourceUri(config),
     resourceName: server.info.name,
     toolPolicies: server.toolPolicies,
   });

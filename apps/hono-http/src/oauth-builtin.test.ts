@@ -148,8 +148,9 @@ describe('OAUTH_SERVER=builtin', () => {
       await expect(client.callTool({ name: 'fixture_write', arguments: {} })).rejects.toThrow(
         UnauthorizedError,
       );
-      expect(host.authorizationUrl?.searchParams.get('scope')).toContain(FIXTURE_WRITE_SCOPE);
-      await connected.finishAuth(await approve(host.authorizationUrl as URL, FIXTURE_WRITE_SCOPE));
+      const stepUp = host.authorizationUrl as URL | undefined; // set again by the SDK
+      expect(stepUp?.searchParams.get('scope')).toContain(FIXTURE_WRITE_SCOPE);
+      await connected.finishAuth(await approve(stepUp as URL, FIXTURE_WRITE_SCOPE));
       const written = await client.callTool({ name: 'fixture_write', arguments: {} });
       expect(written.isError).toBeFalsy();
       await client.close();

@@ -5,6 +5,7 @@
  * documents from this machine.
  */
 import { randomBytes } from 'node:crypto';
+import { type AuthConfig, type Endpoint, resourceUri } from '@mcp-runway/auth';
 import { isLoopbackAddress } from '@mcp-runway/config';
 import type { Logger } from '@mcp-runway/logging';
 import type { AuthorizationServerConfig } from './config.js';
@@ -12,19 +13,16 @@ import { ephemeralSigningKeys, parseSigningKeys } from './keys.js';
 import { parseScopeMap } from './scope-map.js';
 import { type AuthorizationServer, createAuthorizationServer } from './server.js';
 
-export type BuiltinServerConfig = AuthorizationServerConfig & {
-  AUTH_MODE: string;
-  OAUTH_SERVER: string;
-  HOST: string;
-  OAUTH_SCOPES: readonly string[];
-  NODE_ENV?: string;
-  TRUST_PROXY?: string | undefined;
-};
+export type BuiltinServerConfig = AuthorizationServerConfig &
+  Pick<AuthConfig, 'AUTH_MODE' | 'OAUTH_SERVER' | 'OAUTH_SCOPES' | 'RESOURCE_URI'> &
+  Endpoint & {
+    NODE_ENV?: string;
+    TRUST_PROXY?: string | undefined;
+  };
 
 export interface AuthorizationServerFromConfig {
   logger: Logger;
-  /** The MCP endpoint's canonical URI (`resourceUri(config)` of @mcp-runway/auth). */
-  resource: string;
+  /** Shown on the consent page: the MCP server's name. */
   resourceName: string;
   /** The MCP server's tools and their scopes: with OAUTH_SCOPES, every scope it offers. */
   toolPolicies: Readonly<Record<string, { readonly scopes: readonly string[] }>>;
@@ -33,10 +31,12 @@ export interface AuthorizationServerFromConfig {
 
 export async function createAuthorizationServerFromConfig(
   config: BuiltinServerConfig,
-  { logger, resource, resourceName, toolPolicies, now }: AuthorizationServerFromConfig,
+  { logger, resourceName, toolPolicies, now }: AuthorizationServerFromConfig,
 ): Promise<AuthorizationServer | undefined> {
   if (config.AUTH_MODE !== 'oauth' || config.OAUTH_SERVER !== 'builtin') return undefined;
   const local = isLoopbackAddress(config.HOST);
+  // The MCP endpoint's canonical URI: the tokens' audience; its origin is the issuer.
+  const resource = resourceUri(config);
   // The config refuses a non-loopback start without these; on loopback they are made up.
   const signingKeys = config.OAUTH_SIGNING_KEYS
     ? parseSigningKeys(config.OAUTH_SIGNING_KEYS)

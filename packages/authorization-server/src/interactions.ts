@@ -34,6 +34,8 @@ export interface InteractionOptions {
 }
 
 const LOGIN_TTL_MS = 10 * 60_000;
+/** Logins waiting for the provider at once; beyond, new ones are turned away (memory bound). */
+const MAX_PENDING = 10_000;
 const FORM_LIMIT = 8 * 1024;
 
 export const consentKey = (accountId: string, clientId: string) => `${accountId}\n${clientId}`;
@@ -76,6 +78,12 @@ export function createInteractions(options: InteractionOptions) {
       const login = await upstream.begin();
       const now = options.now();
       for (const [state, entry] of pending) if (entry.expiresAt < now) pending.delete(state);
+      if (pending.size >= MAX_PENDING)
+        return send(
+          response,
+          503,
+          renderProblem('Busy', 'Too many sign-ins at once. Try again in a minute.'),
+        );
       pending.set(login.state, { uid, login, expiresAt: now + LOGIN_TTL_MS });
       return redirect(response, login.authorizationUrl.href);
     }

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
-import { authConfig, resourceUri } from '@mcp-runway/auth';
+import { authConfig } from '@mcp-runway/auth';
 import { composeConfig, loadConfig } from '@mcp-runway/config';
 import { createDrain, httpConfig } from '@mcp-runway/http';
 import { createLogger } from '@mcp-runway/logging';
@@ -78,7 +78,6 @@ export async function startApp(
   });
   const authorizationServer = await createAuthorizationServerFromConfig(config, {
     logger,
-    resource: resourceUri(config),
     resourceName: fixtureServerModule.info.name,
     toolPolicies: fixtureServerModule.toolPolicies,
     ...(options.now && { now: options.now }),
