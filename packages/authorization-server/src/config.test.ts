@@ -33,6 +33,18 @@ describe('OAUTH_SERVER=builtin configuration', () => {
     expect(problems(BUILTIN)).toBe('');
   });
 
+  it('takes a plain OAuth 2.0 provider by its three endpoints instead of an issuer', () => {
+    const { UPSTREAM_ISSUER: _issuer, ...rest } = BUILTIN;
+    const endpoints = {
+      UPSTREAM_AUTHORIZATION_URL: 'https://github.com/login/oauth/authorize',
+      UPSTREAM_TOKEN_URL: 'https://github.com/login/oauth/access_token',
+      UPSTREAM_USERINFO_URL: 'https://api.github.com/user',
+    };
+    expect(problems({ ...rest, ...endpoints, UPSTREAM_SUBJECT_CLAIM: 'id' })).toBe('');
+    const { UPSTREAM_TOKEN_URL: _token, ...partial } = endpoints;
+    expect(problems({ ...rest, ...partial })).toContain('UPSTREAM_AUTHORIZATION_URL');
+  });
+
   it('needs the upstream issuer and client id', () => {
     const message = problems({ AUTH_MODE: 'oauth', OAUTH_SERVER: 'builtin' });
     expect(message).toContain('UPSTREAM_ISSUER');

@@ -19,11 +19,22 @@ export const authorizationServerConfig = configPiece(
     /** This server's client at the upstream provider. */
     UPSTREAM_CLIENT_ID: z.string().optional(),
     UPSTREAM_CLIENT_SECRET: secret(z.string().optional()),
-    /** Scopes asked of the upstream provider at login, space- or comma-separated. */
+    /**
+     * Scopes asked of the upstream provider at login, space- or comma-separated.
+     * Unset: `openid email profile` (OpenID Connect), none (OAuth 2.0).
+     */
     UPSTREAM_SCOPES: z
       .string()
-      .default('openid email profile')
-      .transform((value) => value.split(/[\s,]+/).filter(Boolean)),
+      .optional()
+      .transform((value) => value?.split(/[\s,]+/).filter(Boolean)),
+    /**
+     * A plain OAuth 2.0 provider (GitHub's shape) instead of OpenID Connect discovery: its
+     * authorization, token and user-info endpoints, and the user-info member naming the person.
+     */
+    UPSTREAM_AUTHORIZATION_URL: z.url().optional(),
+    UPSTREAM_TOKEN_URL: z.url().optional(),
+    UPSTREAM_USERINFO_URL: z.url().optional(),
+    UPSTREAM_SUBJECT_CLAIM: z.string().default('sub'),
     /**
      * Which signed-in people may be granted which MCP scope, from their upstream claims:
      * `scope=rule rule; scope=rule`, a rule being `*` or `claim:value` (`groups:editors`).
@@ -49,10 +60,20 @@ export const authorizationServerConfig = configPiece(
     if (config.AUTH_MODE !== 'oauth' || config.OAUTH_SERVER !== 'builtin') return;
     const host = typeof config.HOST === 'string' ? config.HOST : '127.0.0.1';
     const local = isLoopbackAddress(host);
-    if (!config.UPSTREAM_ISSUER)
+    const oauth2 = [
+      config.UPSTREAM_AUTHORIZATION_URL,
+      config.UPSTREAM_TOKEN_URL,
+      config.UPSTREAM_USERINFO_URL,
+    ];
+    if (oauth2.some(Boolean) && !oauth2.every(Boolean))
+      problem(
+        'UPSTREAM_AUTHORIZATION_URL',
+        'a plain OAuth 2.0 provider needs UPSTREAM_AUTHORIZATION_URL, UPSTREAM_TOKEN_URL and UPSTREAM_USERINFO_URL',
+      );
+    if (!config.UPSTREAM_ISSUER && !oauth2.some(Boolean))
       problem(
         'UPSTREAM_ISSUER',
-        'OAUTH_SERVER=builtin needs the identity provider people log in with',
+        'OAUTH_SERVER=builtin needs the identity provider people log in with (or its OAuth 2.0 endpoints)',
       );
     if (!config.UPSTREAM_CLIENT_ID)
       problem('UPSTREAM_CLIENT_ID', "OAUTH_SERVER=builtin needs this server's client id upstream");
@@ -89,8 +110,14 @@ export const authorizationServerConfig = configPiece(
     const resource = typeof config.RESOURCE_URI === 'string' ? config.RESOURCE_URI : undefined;
     if (resource?.startsWith('http://'))
       problem('RESOURCE_URI', 'must be https:// off loopback: the built-in issuer is its origin');
-    if (config.UPSTREAM_ISSUER?.startsWith('http://'))
-      problem('UPSTREAM_ISSUER', 'must be https:// off loopback');
+    for (const variable of [
+      'UPSTREAM_ISSUER',
+      'UPSTREAM_AUTHORIZATION_URL',
+      'UPSTREAM_TOKEN_URL',
+      'UPSTREAM_USERINFO_URL',
+    ] as const)
+      if (config[variable]?.startsWith('http://'))
+        problem(variable, 'must be https:// off loopback');
     // The consent form posts from this server's own origin, and the Origin check in front of
     // every route refuses origins it does not list.
     const origin = resource && URL.parse(resource)?.origin;

@@ -12,6 +12,7 @@ import type { AuthorizationServerConfig } from './config.js';
 import { ephemeralSigningKeys, parseSigningKeys } from './keys.js';
 import { parseScopeMap } from './scope-map.js';
 import { type AuthorizationServer, createAuthorizationServer } from './server.js';
+import type { OAuth2Endpoints } from './upstream.js';
 
 export type BuiltinServerConfig = AuthorizationServerConfig &
   Pick<AuthConfig, 'AUTH_MODE' | 'OAUTH_SERVER' | 'OAUTH_SCOPES' | 'RESOURCE_URI'> &
@@ -56,10 +57,12 @@ export async function createAuthorizationServerFromConfig(
     signingKeys,
     encryptionKey,
     upstream: {
-      issuer: config.UPSTREAM_ISSUER as string,
+      // A plain OAuth 2.0 provider has no issuer of its own: its authorization URL's origin.
+      issuer: config.UPSTREAM_ISSUER ?? new URL(config.UPSTREAM_AUTHORIZATION_URL as string).origin,
+      oauth2: oauth2(config),
       clientId: config.UPSTREAM_CLIENT_ID as string,
       clientSecret: config.UPSTREAM_CLIENT_SECRET,
-      scopes: config.UPSTREAM_SCOPES,
+      scopes: config.UPSTREAM_SCOPES ?? (oauth2(config) ? [] : ['openid', 'email', 'profile']),
       allowHttp: local,
     },
     scopeMap: config.OAUTH_SCOPE_MAP ? parseScopeMap(config.OAUTH_SCOPE_MAP) : undefined,
@@ -80,4 +83,16 @@ export async function createAuthorizationServerFromConfig(
     logger,
     ...(now && { now }),
   });
+}
+
+function oauth2(config: AuthorizationServerConfig): OAuth2Endpoints | undefined {
+  const { UPSTREAM_AUTHORIZATION_URL, UPSTREAM_TOKEN_URL, UPSTREAM_USERINFO_URL } = config;
+  if (!UPSTREAM_AUTHORIZATION_URL || !UPSTREAM_TOKEN_URL || !UPSTREAM_USERINFO_URL)
+    return undefined;
+  return {
+    authorization: UPSTREAM_AUTHORIZATION_URL,
+    token: UPSTREAM_TOKEN_URL,
+    userinfo: UPSTREAM_USERINFO_URL,
+    subjectClaim: config.UPSTREAM_SUBJECT_CLAIM,
+  };
 }
