@@ -8,6 +8,7 @@ import type { Logger } from '@mcp-runway/logging';
 import type { Provider } from 'oidc-provider';
 import { checkConsentToken, consentToken, renderConsent, renderProblem } from './consent.js';
 import { allowedScopes, type ScopeMap } from './scope-map.js';
+import type { RecordStore } from './store.js';
 import type { PendingLogin, Upstream } from './upstream.js';
 
 /** What we know of a person from their last login: the scopes they may be granted. */
@@ -24,18 +25,17 @@ export interface InteractionOptions {
   /** Every scope of the resource. */
   scopes: readonly string[];
   scopeMap: ScopeMap | undefined;
-  accounts: Map<string, Account>;
-  /** accountId + client -> the grant the person consented to (remembered consent). */
-  consents: Map<string, string>;
+  /** Logins in flight, what each person may be granted, remembered consents. */
+  records: RecordStore;
+  /** Seconds a person's scopes and consents are kept (the refresh-token lifetime). */
+  rememberSeconds: number;
   csrfSecret: Buffer;
   /** Seconds a consent page stays usable. */
   consentTtlSeconds: number;
   now: () => number;
 }
 
-const LOGIN_TTL_MS = 10 * 60_000;
-/** Logins waiting for the provider at once; beyond, new ones are turned away (memory bound). */
-const MAX_PENDING = 10_000;
+const LOGIN_TTL_SECONDS = 10 * 60;
 const FORM_LIMIT = 8 * 1024;
 
 export const consentKey = (accountId: string, clientId: string) => `${accountId}\n${clientId}`;
@@ -63,8 +63,7 @@ async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
 
 export function createInteractions(options: InteractionOptions) {
   const { provider, upstream, logger } = options;
-  // state -> the login waiting for the provider's answer (one use, ten minutes).
-  const pending = new Map<string, { uid: string; login: PendingLogin; expiresAt: number }>();
+  const { records } = options;
 
   async function start(request: IncomingMessage, response: ServerResponse, uid: string) {
     const interaction = await provider.interactionDetails(request, response);
@@ -75,17 +74,10 @@ export function createInteractions(options: InteractionOptions) {
         renderProblem('Wrong page', 'This sign-in page is not the current one.'),
       );
     if (interaction.prompt.name === 'login') {
-      const login = await upstream.begin();
-      const now = options.now();
-      for (const [state, entry] of pending) if (entry.expiresAt < now) pending.delete(state);
-      if (pending.size >= MAX_PENDING)
-        return send(
-          response,
-          503,
-          renderProblem('Busy', 'Too many sign-ins at once. Try again in a minute.'),
-        );
-      pending.set(login.state, { uid, login, expiresAt: now + LOGIN_TTL_MS });
-      return redirect(response, login.authorizationUrl.href);
+      const { authorizationUrl, pending } = await upstream.begin();
+      // state -> the login waiting for the provider's answer (one use, ten minutes).
+      await records.put('login', pending.state, { uid, login: pending }, LOGIN_TTL_SECONDS);
+      return redirect(response, authorizationUrl.href);
     }
     // consent
     const accountId = interaction.session?.accountId;
@@ -96,7 +88,7 @@ export function createInteractions(options: InteractionOptions) {
         400,
         renderProblem('Sign-in expired', 'Start again from your application.'),
       );
-    const { offered, refused } = scopesFor(interaction.prompt.details, accountId);
+    const { offered, refused } = await scopesFor(interaction.prompt.details, accountId);
     const expiresAt = Math.floor(options.now() / 1000) + options.consentTtlSeconds;
     return send(
       response,
@@ -114,10 +106,10 @@ export function createInteractions(options: InteractionOptions) {
     );
   }
 
-  function scopesFor(details: Record<string, unknown>, accountId: string) {
+  async function scopesFor(details: Record<string, unknown>, accountId: string) {
     const missing = details.missingResourceScopes as Record<string, string[]> | undefined;
     const asked = missing?.[options.resource] ?? [];
-    const account = options.accounts.get(accountId);
+    const account = await records.get<Account>('account', accountId);
     const allowed = new Set(account?.scopes ?? []);
     return {
       offered: asked.filter((scope) => allowed.has(scope)),
@@ -174,12 +166,12 @@ export function createInteractions(options: InteractionOptions) {
         400,
         renderProblem('Sign-in expired', 'Start again from your application.'),
       );
-    const { offered, oidc } = scopesFor(interaction.prompt.details, accountId);
+    const { offered, oidc } = await scopesFor(interaction.prompt.details, accountId);
     if (oidc.length) grant.addOIDCScope(oidc.join(' '));
     // Even an empty grant records the decision (the client then holds no scope).
     grant.addResourceScope(options.resource, offered.join(' '));
     const grantId = await grant.save();
-    options.consents.set(consentKey(accountId, clientId), grantId);
+    await records.put('consent', consentKey(accountId, clientId), grantId, options.rememberSeconds);
     return provider.interactionFinished(
       request,
       response,
@@ -191,9 +183,8 @@ export function createInteractions(options: InteractionOptions) {
   /** The identity provider sends the browser back here with a code (or an error). */
   async function callback(response: ServerResponse, url: URL) {
     const state = url.searchParams.get('state') ?? '';
-    const entry = pending.get(state);
-    pending.delete(state);
-    if (!entry || entry.expiresAt < options.now()) {
+    const entry = state ? await records.take<{ uid: string; login: PendingLogin }>('login', state) : undefined;
+    if (!entry) {
       return send(
         response,
         400,
@@ -211,7 +202,7 @@ export function createInteractions(options: InteractionOptions) {
     try {
       const identity = await upstream.finish(url, entry.login);
       const scopes = allowedScopes(options.scopeMap, identity.claims, options.scopes);
-      options.accounts.set(identity.sub, { scopes });
+      await records.put('account', identity.sub, { scopes } satisfies Account, options.rememberSeconds);
       result = { login: { accountId: identity.sub } };
       logger.info({ kind: 'oauth-login', scopes }, 'upstream login succeeded');
     } catch (error) {

@@ -9,12 +9,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@mcp-runway/logging';
 import type { JSONWebKeySet } from 'jose';
 import { type Client, errors, type KoaContextWithOIDC, Provider } from 'oidc-provider';
-import { createMemoryStore } from './adapter.js';
+import { createMemoryStore } from './memory-store.js';
 import { renderProblem } from './consent.js';
 import { consentKey, createInteractions } from './interactions.js';
 import { deriveSecret, publicKeySet, type SigningKeys } from './keys.js';
 import { fetchLoopbackClient, isLoopbackClientId } from './loopback-cimd.js';
 import { publicHost } from './public-host.js';
+import type { StateStore } from './store.js';
 import type { ScopeMap } from './scope-map.js';
 import { createUpstream, type UpstreamOptions } from './upstream.js';
 
@@ -42,6 +43,11 @@ export interface AuthorizationServerOptions {
     loopbackCimd: boolean;
   };
   ttl: { accessTokenSeconds: number; refreshTokenSeconds: number };
+  /**
+   * Where state is kept. @default this process's memory (`createMemoryStore`); several
+   * replicas need `createRedisStore`, and the same OAUTH_ENCRYPTION_KEY and signing keys.
+   */
+  store?: StateStore | undefined;
   /** Believe X-Forwarded-Proto/Host from a proxy in front (TRUST_PROXY set). */
   trustProxy?: boolean;
   logger: Logger;
@@ -71,13 +77,9 @@ export function createAuthorizationServer(
 ): AuthorizationServer {
   const { issuer, resource, logger } = options;
   const now = options.now ?? Date.now;
-  const store = createMemoryStore({
-    clientIdleTtlSeconds: options.registration.clientIdleTtlSeconds,
-  });
-  const sweeper = setInterval(() => store.sweep(), 60_000);
-  sweeper.unref();
-  const accounts = new Map<string, { scopes: readonly string[] }>();
-  const consents = new Map<string, string>();
+  const store =
+    options.store ??
+    createMemoryStore({ clientIdleTtlSeconds: options.registration.clientIdleTtlSeconds });
   const resourceScope = options.scopes.join(' ');
 
   const provider = new Provider(issuer, {
@@ -108,7 +110,7 @@ export function createAuthorizationServer(
         result?.consent?.grantId ??
         session.grantIdFor(client.clientId) ??
         (session.accountId
-          ? consents.get(consentKey(session.accountId, client.clientId))
+          ? await store.get<string>('consent', consentKey(session.accountId, client.clientId))
           : undefined);
       return grantId ? provider.Grant.find(grantId) : undefined;
     },
@@ -221,8 +223,8 @@ export function createAuthorizationServer(
     resourceName: options.resourceName,
     scopes: options.scopes,
     scopeMap: options.scopeMap,
-    accounts,
-    consents,
+    records: store,
+    rememberSeconds: options.ttl.refreshTokenSeconds,
     csrfSecret: deriveSecret(options.encryptionKey, 'consent'),
     consentTtlSeconds: 600,
     now,
@@ -256,7 +258,7 @@ export function createAuthorizationServer(
       }
     },
     close() {
-      clearInterval(sweeper);
+      store.close();
     },
   };
 }

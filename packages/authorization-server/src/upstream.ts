@@ -31,9 +31,8 @@ export interface UpstreamOptions {
   allowHttp?: boolean;
 }
 
-/** A login in flight, kept until the provider sends the browser back. */
+/** A login in flight, kept (as JSON) until the provider sends the browser back. */
 export interface PendingLogin {
-  authorizationUrl: URL;
   state: string;
   codeVerifier: string;
   nonce: string;
@@ -47,7 +46,7 @@ export interface UpstreamIdentity {
 }
 
 export interface Upstream {
-  begin(): Promise<PendingLogin>;
+  begin(): Promise<{ authorizationUrl: URL; pending: PendingLogin }>;
   /** Exchanges the code in `callbackUrl`, checking state, nonce, PKCE and the issuer. */
   finish(callbackUrl: URL, pending: PendingLogin): Promise<UpstreamIdentity>;
 }
@@ -107,7 +106,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         state,
         ...(!oauth2 && { nonce }),
       });
-      return { authorizationUrl, state, codeVerifier, nonce };
+      return { authorizationUrl, pending: { state, codeVerifier, nonce } };
     },
     async finish(callbackUrl, pending) {
       const config = await configure();

@@ -1,21 +1,18 @@
 /**
- * Where oidc-provider keeps what it issues (sessions, interactions, codes, grants, tokens,
- * registered clients): in this process's memory. Each entry expires when oidc-provider says;
- * a client registered by DCR expires after OAUTH_DCR_CLIENT_IDLE_TTL_S without use, each use
- * pushing that back.
+ * The state store in this process's memory (one replica; `createRedisStore` for several).
+ * Each entry expires when oidc-provider says; a client registered by DCR expires after
+ * OAUTH_DCR_CLIENT_IDLE_TTL_S without use, each use pushing that back. Expired entries are
+ * dropped when read and by a sweep every minute.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { StateStore } from './store.js';
 
 interface Entry {
   payload: AdapterPayload;
   expiresAt: number; // ms; Infinity when it never expires
 }
 
-export interface MemoryStore {
-  /** The adapter oidc-provider constructs per model (`adapter` in its configuration). */
-  adapterFor(model: string): Adapter;
-  /** Drops expired entries (also done lazily on every read). */
-  sweep(): void;
+export interface MemoryStore extends StateStore {
   /** How many live entries a model holds (tests, metrics). */
   size(model: string): number;
 }
@@ -92,10 +89,27 @@ export function createMemoryStore({
     };
   }
 
+  const sweeper = setInterval(() => {
+    for (const store of models.values()) for (const id of store.keys()) live(store, id);
+  }, 60_000);
+  sweeper.unref();
+  const records = (kind: string) => storeOf(`record:${kind}`);
+
   return {
     adapterFor,
-    sweep() {
-      for (const store of models.values()) for (const id of store.keys()) live(store, id);
+    async put(kind, key, value, ttlSeconds) {
+      records(kind).set(key, { payload: { value }, expiresAt: now() + ttlSeconds * 1000 });
+    },
+    async get<T>(kind: string, key: string) {
+      return live(records(kind), key)?.payload.value as T | undefined;
+    },
+    async take<T>(kind: string, key: string) {
+      const entry = live(records(kind), key);
+      records(kind).delete(key);
+      return entry?.payload.value as T | undefined;
+    },
+    close() {
+      clearInterval(sweeper);
     },
     size(model) {
       const store = storeOf(model);
