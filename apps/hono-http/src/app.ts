@@ -48,8 +48,10 @@ export async function createApp({ config, logger, server, redis }: AppOptions): 
   // 2. With AUTH_MODE=oauth and OAUTH_SERVER=builtin, this server is its own authorization
   //    server (@mcp-runway/authorization-server): MCP hosts register (CIMD or DCR) and people
   //    log in at the company identity provider (UPSTREAM_ISSUER). Otherwise undefined.
+  //    Its state (sessions, codes, grants, clients) is shared through Redis when REDIS_URL is set.
   const authorizationServer = await createAuthorizationServerFromConfig(config, {
     logger,
+    redis,
     resourceName: server.info.name,
     toolPolicies: server.toolPolicies,
   });

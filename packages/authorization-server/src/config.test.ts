@@ -88,6 +88,12 @@ describe('OAUTH_SERVER=builtin configuration', () => {
       expect(printed).not.toContain(secret);
   });
 
+  it('needs shared keys when state is shared through Redis (several replicas), even on loopback', () => {
+    const message = problems({ ...BUILTIN, REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(message).toContain('OAUTH_SIGNING_KEYS');
+    expect(message).toContain('OAUTH_ENCRYPTION_KEY');
+  });
+
   it('refuses OAUTH_ISSUER next to OAUTH_SERVER=builtin (which server issues the tokens?)', () => {
     expect(problems({ ...BUILTIN, OAUTH_ISSUER: 'https://other.example.com' })).toContain(
       'OAUTH_ISSUER',

@@ -99,6 +99,12 @@ export const authorizationServerConfig = configPiece(
         problem('OAUTH_CLIENTS', 'must be a JSON array of client metadata objects');
       }
     }
+    if (config.REDIS_URL) {
+      // Shared state means several replicas: each must sign, and read cookies, with the same keys.
+      for (const variable of ['OAUTH_SIGNING_KEYS', 'OAUTH_ENCRYPTION_KEY'] as const)
+        if (!config[variable])
+          problem(variable, 'is required with REDIS_URL: every replica needs the same key');
+    }
     if (local) return; // loopback: ephemeral keys and http:// are fine for development
     if (!config.OAUTH_SIGNING_KEYS)
       problem(

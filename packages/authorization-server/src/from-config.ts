@@ -8,8 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { type AuthConfig, type Endpoint, resourceUri } from '@mcp-runway/auth';
 import { isLoopbackAddress } from '@mcp-runway/config';
 import type { Logger } from '@mcp-runway/logging';
+import type { Redis } from 'ioredis';
 import type { AuthorizationServerConfig } from './config.js';
 import { ephemeralSigningKeys, parseSigningKeys } from './keys.js';
+import { createRedisStore } from './redis-store.js';
 import { parseScopeMap } from './scope-map.js';
 import { type AuthorizationServer, createAuthorizationServer } from './server.js';
 import type { OAuth2Endpoints } from './upstream.js';
@@ -19,12 +21,15 @@ export type BuiltinServerConfig = AuthorizationServerConfig &
   Endpoint & {
     NODE_ENV?: string;
     TRUST_PROXY?: string | undefined;
+    REDIS_KEY_PREFIX?: string;
   };
 
 export interface AuthorizationServerFromConfig {
   logger: Logger;
   /** Shown on the consent page: the MCP server's name. */
   resourceName: string;
+  /** The process's Redis connection (REDIS_URL): state shared by every replica. */
+  redis?: Redis | undefined;
   /** The MCP server's tools and their scopes: with OAUTH_SCOPES, every scope it offers. */
   toolPolicies: Readonly<Record<string, { readonly scopes: readonly string[] }>>;
   now?: () => number;
@@ -32,7 +37,7 @@ export interface AuthorizationServerFromConfig {
 
 export async function createAuthorizationServerFromConfig(
   config: BuiltinServerConfig,
-  { logger, resourceName, toolPolicies, now }: AuthorizationServerFromConfig,
+  { logger, resourceName, toolPolicies, redis, now }: AuthorizationServerFromConfig,
 ): Promise<AuthorizationServer | undefined> {
   if (config.AUTH_MODE !== 'oauth' || config.OAUTH_SERVER !== 'builtin') return undefined;
   const local = isLoopbackAddress(config.HOST);
@@ -69,6 +74,13 @@ export async function createAuthorizationServerFromConfig(
     clients: config.OAUTH_CLIENTS
       ? (JSON.parse(config.OAUTH_CLIENTS) as Record<string, unknown>[])
       : [],
+    store:
+      redis &&
+      createRedisStore({
+        redis,
+        keyPrefix: config.REDIS_KEY_PREFIX ?? 'mcp-runway',
+        clientIdleTtlSeconds: config.OAUTH_DCR_CLIENT_IDLE_TTL_S,
+      }),
     registration: {
       dcr: config.OAUTH_DCR,
       clientIdleTtlSeconds: config.OAUTH_DCR_CLIENT_IDLE_TTL_S,

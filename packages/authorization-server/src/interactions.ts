@@ -3,6 +3,7 @@
  * login goes to the upstream identity provider and comes back on our callback; consent shows
  * the client and the scopes and records the grant.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@mcp-runway/logging';
 import type { Provider } from 'oidc-provider';
@@ -38,7 +39,9 @@ export interface InteractionOptions {
 const LOGIN_TTL_SECONDS = 10 * 60;
 const FORM_LIMIT = 8 * 1024;
 
-export const consentKey = (accountId: string, clientId: string) => `${accountId}\n${clientId}`;
+/** One key per person and client (both may hold any character: a client id may be a URL). */
+export const consentKey = (accountId: string, clientId: string) =>
+  createHash('sha256').update(accountId).update('\0').update(clientId).digest('base64url');
 
 function send(
   response: ServerResponse,
@@ -183,7 +186,9 @@ export function createInteractions(options: InteractionOptions) {
   /** The identity provider sends the browser back here with a code (or an error). */
   async function callback(response: ServerResponse, url: URL) {
     const state = url.searchParams.get('state') ?? '';
-    const entry = state ? await records.take<{ uid: string; login: PendingLogin }>('login', state) : undefined;
+    const entry = state
+      ? await records.take<{ uid: string; login: PendingLogin }>('login', state)
+      : undefined;
     if (!entry) {
       return send(
         response,
@@ -202,7 +207,12 @@ export function createInteractions(options: InteractionOptions) {
     try {
       const identity = await upstream.finish(url, entry.login);
       const scopes = allowedScopes(options.scopeMap, identity.claims, options.scopes);
-      await records.put('account', identity.sub, { scopes } satisfies Account, options.rememberSeconds);
+      await records.put(
+        'account',
+        identity.sub,
+        { scopes } satisfies Account,
+        options.rememberSeconds,
+      );
       result = { login: { accountId: identity.sub } };
       logger.info({ kind: 'oauth-login', scopes }, 'upstream login succeeded');
     } catch (error) {

@@ -9,14 +9,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@mcp-runway/logging';
 import type { JSONWebKeySet } from 'jose';
 import { type Client, errors, type KoaContextWithOIDC, Provider } from 'oidc-provider';
-import { createMemoryStore } from './memory-store.js';
 import { renderProblem } from './consent.js';
 import { consentKey, createInteractions } from './interactions.js';
 import { deriveSecret, publicKeySet, type SigningKeys } from './keys.js';
 import { fetchLoopbackClient, isLoopbackClientId } from './loopback-cimd.js';
+import { createMemoryStore } from './memory-store.js';
 import { publicHost } from './public-host.js';
-import type { StateStore } from './store.js';
 import type { ScopeMap } from './scope-map.js';
+import type { StateStore } from './store.js';
 import { createUpstream, type UpstreamOptions } from './upstream.js';
 
 export interface AuthorizationServerOptions {

@@ -14,6 +14,7 @@ import { createLogger } from '@mcp-runway/logging';
 import { createSecurity } from '@mcp-runway/pipeline';
 import { createPipeline } from '@mcp-runway/pipeline/hono';
 import { rateLimitConfig } from '@mcp-runway/rate-limit';
+import { closeRedis, connectRedis, redisConfig } from '@mcp-runway/redis';
 import { fixtureServerModule } from '@mcp-runway/testing/fixture-server';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { authorizationServerConfig } from '../config.js';
@@ -24,6 +25,7 @@ export const schema = composeConfig(
   httpConfig,
   authConfig,
   rateLimitConfig,
+  redisConfig,
   authorizationServerConfig,
 );
 
@@ -39,6 +41,8 @@ export interface StartOptions {
   prepare?: (url: string) => Promise<Record<string, string>>;
   /** The consent token clock. */
   now?: () => number;
+  /** The origin clients use, when a proxy stands in front (several replicas). @default the app's own */
+  publicUrl?: string;
 }
 
 export async function startApp(
@@ -62,7 +66,7 @@ export async function startApp(
     ...env,
     ...(await options.prepare?.(url)),
     PORT: new URL(url).port,
-    RESOURCE_URI: `${url}/mcp`,
+    RESOURCE_URI: `${options.publicUrl ?? url}/mcp`,
   });
   const lines: string[] = [];
   const destination = new Writable({
@@ -76,7 +80,9 @@ export async function startApp(
     level: config.LOG_LEVEL,
     destination,
   });
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, { logger }) : undefined;
   const authorizationServer = await createAuthorizationServerFromConfig(config, {
+    redis,
     logger,
     resourceName: fixtureServerModule.info.name,
     toolPolicies: fixtureServerModule.toolPolicies,
@@ -86,6 +92,7 @@ export async function startApp(
   const security = await createSecurity(config, {
     logger,
     server: fixtureServerModule,
+    redis,
     authorizationServer,
   });
   const mcp = createMcpHandler(fixtureServerModule.createServerFactory(), { legacy: 'stateless' });
@@ -109,6 +116,7 @@ export async function startApp(
       authorizationServer.close();
       await mcp.close();
       await security.close();
+      await closeRedis(redis);
     },
   };
 }
