@@ -269,6 +269,26 @@ describe('codes and tokens', () => {
     expect(refresh.body.error).toBe('invalid_grant');
   });
 
+  it('grants the base scopes (OAUTH_SCOPES) to a request that names none', async () => {
+    const clientId = await register('Scopeless Host');
+    const { verifier, challenge } = pkce();
+    const answer = await authorizeInBrowser(
+      authorizeUrl(clientId, {
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        scope: undefined,
+      }),
+    );
+    const tokens = await token({
+      grant_type: 'authorization_code',
+      code: answer.get('code') as string,
+      code_verifier: verifier,
+      client_id: clientId,
+      redirect_uri: callback.url,
+    });
+    expect(decodeJwt(tokens.body.access_token as string).scope).toBe('mcp:read');
+  });
+
   it('refuses a code redeemed with another redirect URI or without its verifier', async () => {
     const clientId = await register();
     const { code, verifier } = await codeFor(clientId);

@@ -59,6 +59,7 @@ export async function createAuthorizationServerFromConfig(
     resource,
     resourceName,
     scopes,
+    defaultScopes: config.OAUTH_SCOPES,
     signingKeys,
     encryptionKey,
     upstream: {

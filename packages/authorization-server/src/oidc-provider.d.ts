@@ -75,6 +75,8 @@ declare module 'oidc-provider' {
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
     on(event: string, listener: (...args: unknown[]) => void): this;
+    // biome-ignore lint/suspicious/noExplicitAny: Koa middleware; its context is typed where used.
+    use(middleware: (ctx: any, next: () => Promise<void>) => Promise<void>): this;
     Interaction: { find(uid: string): Promise<Interaction | undefined> };
     Grant: {
       new (properties: { accountId: string; clientId: string }): Grant;

@@ -28,6 +28,11 @@ export interface AuthorizationServerOptions {
   resourceName: string;
   /** The resource's scopes (its tools' scopes and the base scopes). */
   scopes: readonly string[];
+  /**
+   * What an authorization request without `scope` asks for (OAUTH_SCOPES, what the 401
+   * challenge names); with none, `openid`: a token that names the person and no tool scope.
+   */
+  defaultScopes?: readonly string[];
   signingKeys: SigningKeys;
   /** The secret cookie keys and consent tokens derive from (OAUTH_ENCRYPTION_KEY). */
   encryptionKey: string;
@@ -185,6 +190,19 @@ export function createAuthorizationServer(
     },
   });
   if (options.trustProxy) provider.proxy = true;
+  // oidc-provider ends a request that asks for no scope with access_denied ("no scope was
+  // granted"); MCP clients omit `scope` when the server advertises none it needs.
+  const defaultScope = options.defaultScopes?.length ? options.defaultScopes.join(' ') : 'openid';
+  provider.use(
+    async (
+      ctx: { path: string; method: string; query: Record<string, unknown> },
+      next: () => Promise<void>,
+    ) => {
+      if (ctx.path === `${PREFIX}authorize` && ctx.method === 'GET' && !ctx.query.scope)
+        ctx.query = { ...ctx.query, scope: defaultScope };
+      await next();
+    },
+  );
   provider.on('server_error', (_ctx: unknown, error: unknown) =>
     logger.error({ err: error }, 'authorization server error'),
   );
