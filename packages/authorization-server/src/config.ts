@@ -3,7 +3,7 @@
  * both declared by @mcp-runway/auth's piece) and the refusals that keep it from starting
  * unsafe off loopback: no signing key, no encryption key, an `http://` issuer or upstream.
  */
-import { boolean, configPiece, isLoopbackAddress, secret } from '@mcp-runway/config';
+import { boolean, configPiece, isLoopbackAddress, positiveInt, secret } from '@mcp-runway/config';
 import { z } from 'zod';
 import { parseSigningKeys } from './keys.js';
 import { parseScopeMap } from './scope-map.js';
@@ -49,6 +49,9 @@ export const authorizationServerConfig = configPiece(
     OAUTH_CLIENTS: secret(z.string().optional()),
     /** Dynamic Client Registration (RFC 7591), for 2025-11-25 hosts. */
     OAUTH_DCR: boolean(true),
+    /** Dynamic registrations one client address may make per OAUTH_DCR_WINDOW_S (429 beyond). */
+    OAUTH_DCR_LIMIT: positiveInt(20),
+    OAUTH_DCR_WINDOW_S: seconds(3600),
     /** A client registered by DCR and not used for this long is forgotten. */
     OAUTH_DCR_CLIENT_IDLE_TTL_S: seconds(30 * 24 * 3600),
     /** Client ID Metadata Documents (an HTTPS `client_id`), for 2026-07-28 hosts. */

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { type AuthConfig, type Endpoint, resourceUri } from '@mcp-runway/auth';
 import { isLoopbackAddress } from '@mcp-runway/config';
 import type { Logger } from '@mcp-runway/logging';
+import { clientKey, parseTrustProxy } from '@mcp-runway/rate-limit';
 import type { Redis } from 'ioredis';
 import type { AuthorizationServerConfig } from './config.js';
 import { ephemeralSigningKeys, parseSigningKeys } from './keys.js';
@@ -41,6 +42,7 @@ export async function createAuthorizationServerFromConfig(
 ): Promise<AuthorizationServer | undefined> {
   if (config.AUTH_MODE !== 'oauth' || config.OAUTH_SERVER !== 'builtin') return undefined;
   const local = isLoopbackAddress(config.HOST);
+  const trustProxy = parseTrustProxy(config.TRUST_PROXY);
   // The MCP endpoint's canonical URI: the tokens' audience; its origin is the issuer.
   const resource = resourceUri(config);
   // The config refuses a non-loopback start without these; on loopback they are made up.
@@ -93,6 +95,17 @@ export async function createAuthorizationServerFromConfig(
       refreshTokenSeconds: config.OAUTH_REFRESH_TOKEN_TTL_S,
     },
     trustProxy: Boolean(config.TRUST_PROXY),
+    registrationLimit: {
+      limit: config.OAUTH_DCR_LIMIT,
+      windowSeconds: config.OAUTH_DCR_WINDOW_S,
+      // Whose registrations count together: the client address, as the rate limits see it.
+      clientKey: (request) =>
+        clientKey({
+          remoteAddress: request.socket.remoteAddress,
+          forwardedFor: request.headers['x-forwarded-for'] as string | undefined,
+          trustProxy,
+        }),
+    },
     logger,
     ...(now && { now }),
   });

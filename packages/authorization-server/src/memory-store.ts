@@ -108,6 +108,13 @@ export function createMemoryStore({
       records(kind).delete(key);
       return entry?.payload.value as T | undefined;
     },
+    async count(kind, key, windowSeconds) {
+      const entry = live(records(kind), key);
+      const value = ((entry?.payload.value as number | undefined) ?? 0) + 1;
+      if (entry) entry.payload = { value };
+      else records(kind).set(key, { payload: { value }, expiresAt: now() + windowSeconds * 1000 });
+      return value;
+    },
     close() {
       clearInterval(sweeper);
     },

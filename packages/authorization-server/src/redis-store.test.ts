@@ -58,6 +58,12 @@ describe('the Redis state store', () => {
     expect(await redis.ttl(key)).toBeGreaterThan(90);
   });
 
+  it('counts within a window that starts at the first count', async () => {
+    expect(await store.count('registrations', 'ip:192.0.2.1', 60)).toBe(1);
+    expect(await store.count('registrations', 'ip:192.0.2.1', 60)).toBe(2);
+    expect(await redis.ttl(`${PREFIX}:oauth:r:registrations:ip:192.0.2.1`)).toBeGreaterThan(50);
+  });
+
   it('hands a one-use record out once', async () => {
     await store.put('login', 'state-1', { uid: 'u' }, 60);
     expect(await store.get('login', 'state-1')).toEqual({ uid: 'u' });

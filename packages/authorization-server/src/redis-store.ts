@@ -101,6 +101,11 @@ export function createRedisStore({
       const value = await redis.getdel(recordKey(kind, key));
       return value === null ? undefined : (JSON.parse(value) as T);
     },
+    async count(kind, key, windowSeconds) {
+      const counter = recordKey(kind, key);
+      const answers = await redis.multi().incr(counter).expire(counter, windowSeconds, 'NX').exec();
+      return Number(answers?.[0]?.[1] ?? 0);
+    },
     close() {}, // the connection is the app's
   };
 }

@@ -49,6 +49,15 @@ export interface AuthorizationServerOptions {
   };
   ttl: { accessTokenSeconds: number; refreshTokenSeconds: number };
   /**
+   * Dynamic registrations one client may make per window (429 beyond): `clientKey` names the
+   * client, as the rate limits do (its address, through trusted proxies).
+   */
+  registrationLimit?: {
+    limit: number;
+    windowSeconds: number;
+    clientKey(request: IncomingMessage): string;
+  };
+  /**
    * Where state is kept. @default this process's memory (`createMemoryStore`); several
    * replicas need `createRedisStore`, and the same OAUTH_ENCRYPTION_KEY and signing keys.
    */
@@ -264,6 +273,31 @@ export function createAuthorizationServer(
           return await interactions.consent(request, response, page[1]);
         if (url.pathname === `${PREFIX}callback` && request.method === 'GET')
           return await interactions.callback(response, url);
+        const limit = options.registrationLimit;
+        if (limit && request.method === 'POST' && url.pathname === `${PREFIX}register`) {
+          const used = await store.count(
+            'registrations',
+            limit.clientKey(request),
+            limit.windowSeconds,
+          );
+          if (used > limit.limit) {
+            logger.info({ kind: 'oauth-dcr' }, 'dynamic registration refused: limit reached');
+            response
+              .writeHead(429, {
+                'content-type': 'application/json',
+                'cache-control': 'no-store',
+                'retry-after': String(limit.windowSeconds),
+              })
+              .end(
+                JSON.stringify({
+                  error: 'temporarily_unavailable',
+                  error_description:
+                    'Too many client registrations from this address; try again later',
+                }),
+              );
+            return;
+          }
+        }
         // RFC 8414's location for an issuer without a path: the same document.
         if (url.pathname === METADATA_PATHS[0]) request.url = `${METADATA_PATHS[1]}${url.search}`;
         await callback(request, response);

@@ -12,6 +12,8 @@ export interface RecordStore {
   get<T>(kind: string, key: string): Promise<T | undefined>;
   /** Reads and deletes, at once: a record meant for one use (a login's state). */
   take<T>(kind: string, key: string): Promise<T | undefined>;
+  /** Adds one to a counter that starts when first counted and ends `windowSeconds` later. */
+  count(kind: string, key: string, windowSeconds: number): Promise<number>;
 }
 
 export interface StateStore extends RecordStore {
