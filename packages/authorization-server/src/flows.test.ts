@@ -329,6 +329,15 @@ describe('codes and tokens', () => {
     expect(refreshed.body.refresh_token).not.toBe(first.body.refresh_token);
     expect(decodeJwt(refreshed.body.access_token as string).aud).toBe(`${app.url}/mcp`);
 
+    // Bound to its client: another client presenting it gets nothing.
+    const stranger = await register('Stranger');
+    const stolen = await token({
+      grant_type: 'refresh_token',
+      refresh_token: refreshed.body.refresh_token as string,
+      client_id: stranger,
+    });
+    expect(stolen.body.error).toBe('invalid_grant');
+
     const revoked = await fetch(`${app.url}/oauth/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
