@@ -3,6 +3,11 @@
  * metrics, the MCP server behind the SDK's stateless handler, and the production pipeline in
  * front of it. Tests build it the same way with a fixture server in place of the real one.
  */
+import {
+  type AuthorizationServer,
+  createAuthorizationServerFromConfig,
+} from '@mcp-runway/authorization-server';
+import { mountAuthorizationServer } from '@mcp-runway/authorization-server/hono';
 import type { ServerModule } from '@mcp-runway/example-server';
 import { createDrain, type Drain, pooledServerFactory } from '@mcp-runway/http';
 import type { Logger } from '@mcp-runway/logging';
@@ -33,14 +38,28 @@ export interface App {
   mcp: McpHttpHandler;
   metrics: McpMetrics;
   security: Security;
+  /** OAUTH_SERVER=builtin: the authorization server on this origin (`/oauth/*`). */
+  authorizationServer: AuthorizationServer | undefined;
   /** Closes the handler and the limiter (the caller closes Redis and the listeners). */
   close(): Promise<void>;
 }
 
 export async function createApp({ config, logger, server, redis }: AppOptions): Promise<App> {
+  // 2. With AUTH_MODE=oauth and OAUTH_SERVER=builtin, this server is its own authorization
+  //    server (@mcp-runway/authorization-server): MCP hosts register (CIMD or DCR) and people
+  //    log in at the company identity provider (UPSTREAM_ISSUER). Otherwise undefined.
+  //    Its state (sessions, codes, grants, clients) is shared through Redis when REDIS_URL is set.
+  const authorizationServer = await createAuthorizationServerFromConfig(config, {
+    logger,
+    redis,
+    resourceName: server.info.name,
+    toolPolicies: server.toolPolicies,
+  });
+
   // 3. Security: the authenticator (AUTH_MODE) with its limit on failed authentication, the
-  //    rate limiter (in memory, or Redis) and the concurrency limiter.
-  const security = await createSecurity(config, { logger, server, redis });
+  //    rate limiter (in memory, or Redis) and the concurrency limiter. The built-in
+  //    authorization server's tokens are verified like any issuer's, with its public keys.
+  const security = await createSecurity(config, { logger, server, redis, authorizationServer });
 
   // 4. Metrics: request and tool-call metrics, bounded to the server's own tool names.
   const metrics = createMetrics({ tools: server.toolNames });
@@ -78,6 +97,9 @@ export async function createApp({ config, logger, server, redis }: AppOptions): 
       : [],
   });
   metrics.watchReadiness(() => !drain.draining);
+  // 7. The built-in authorization server's endpoints and pages, on the same origin, behind
+  //    the same request log and Host/Origin checks.
+  if (authorizationServer) mountAuthorizationServer(app, authorizationServer);
 
   return {
     app,
@@ -85,7 +107,9 @@ export async function createApp({ config, logger, server, redis }: AppOptions): 
     mcp,
     metrics,
     security,
+    authorizationServer,
     async close() {
+      authorizationServer?.close();
       await mcp.close();
       await security.close();
     },

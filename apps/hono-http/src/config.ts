@@ -4,6 +4,7 @@
  * server's own settings.
  */
 import { authConfig } from '@mcp-runway/auth';
+import { authorizationServerConfig } from '@mcp-runway/authorization-server';
 import { composeConfig } from '@mcp-runway/config';
 import { settings as serverSettings } from '@mcp-runway/example-server';
 import { httpConfig } from '@mcp-runway/http';
@@ -15,6 +16,7 @@ import type { z } from 'zod';
 export const configSchema = composeConfig(
   httpConfig, // HOST, PORT, MCP_PATH, ALLOWED_HOSTS, ALLOWED_ORIGINS, BODY_LIMIT, ...
   authConfig, // AUTH_MODE, API_KEYS, OAUTH_* (refuses an open public bind)
+  authorizationServerConfig, // OAUTH_SERVER=builtin: UPSTREAM_*, OAUTH_SIGNING_KEYS, ...
   rateLimitConfig, // RATE_LIMIT_*, TRUST_PROXY
   redisConfig, // REDIS_URL (limits shared by every instance)
   metricsConfig, // METRICS_PORT, METRICS_HOST, METRICS_TOKEN

@@ -18,6 +18,13 @@ export const authConfig = configPiece(
     API_KEYS_FILE: z.string().optional(),
     /** This server's canonical URI, the audience every token must name (RFC 8707). */
     RESOURCE_URI: z.url().optional(),
+    /**
+     * Which authorization server issues the tokens: `external` (yours, at OAUTH_ISSUER) or
+     * `builtin` (@mcp-runway/authorization-server, on this server's origin, delegating login
+     * to UPSTREAM_ISSUER).
+     */
+    OAUTH_SERVER: z.enum(['external', 'builtin']).default('external'),
+    /** The external authorization server's issuer (OAUTH_SERVER=external). */
     OAUTH_ISSUER: z.url().optional(),
     /** Found through the issuer's metadata when unset. */
     OAUTH_JWKS_URL: z.url().optional(),
@@ -46,8 +53,16 @@ export const authConfig = configPiece(
       );
     }
     if (config.AUTH_MODE === 'oauth') {
-      if (!config.OAUTH_ISSUER)
-        problem('OAUTH_ISSUER', 'AUTH_MODE=oauth needs the authorization server issuer URL');
+      if (config.OAUTH_SERVER === 'external' && !config.OAUTH_ISSUER)
+        problem(
+          'OAUTH_ISSUER',
+          'AUTH_MODE=oauth needs the authorization server issuer URL (or OAUTH_SERVER=builtin)',
+        );
+      if (config.OAUTH_SERVER === 'builtin' && config.OAUTH_ISSUER)
+        problem(
+          'OAUTH_ISSUER',
+          'names an external authorization server, but OAUTH_SERVER=builtin issues the tokens here: unset one of them',
+        );
       if (!config.RESOURCE_URI && !local)
         problem('RESOURCE_URI', "AUTH_MODE=oauth needs this server's public MCP URL");
       if (

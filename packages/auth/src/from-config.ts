@@ -4,6 +4,7 @@
  * Metadata. The pipeline decides where it runs.
  */
 import type { Logger } from '@mcp-runway/logging';
+import type { JSONWebKeySet } from 'jose';
 import { createApiKeyAuthenticator } from './api-key-authenticator.js';
 import { loadApiKeys } from './api-key-config.js';
 import type { Challenge } from './challenge.js';
@@ -49,19 +50,36 @@ export interface AuthenticationOptions {
   toolPolicies: ToolScopePolicies;
   /** A human-readable name for the resource metadata, e.g. the server's name. */
   resourceName: string;
+  /**
+   * OAUTH_SERVER=builtin: the authorization server running in this process (its issuer and
+   * public keys), named in the metadata and trusted instead of OAUTH_ISSUER.
+   */
+  authorizationServer?: BuiltinIssuer | undefined;
+}
+
+/** What the resource server needs of an authorization server in the same process. */
+export interface BuiltinIssuer {
+  issuer: string;
+  jwks: JSONWebKeySet;
 }
 
 /** Undefined when AUTH_MODE=none: the endpoint is open. */
 export async function createAuthentication(
   config: AuthConfig & Endpoint,
-  { logger, toolPolicies, resourceName }: AuthenticationOptions,
+  { logger, toolPolicies, resourceName, authorizationServer }: AuthenticationOptions,
 ): Promise<Authentication | undefined> {
   if (config.AUTH_MODE === 'none') return undefined;
   if (config.AUTH_MODE === 'apikey') {
     const entries = await loadApiKeys({ value: config.API_KEYS, file: config.API_KEYS_FILE });
     return { authenticator: createApiKeyAuthenticator(entries, { logger }), challenge: {} };
   }
-  const issuer = config.OAUTH_ISSUER as string; // required by authConfig in oauth mode
+  if (config.OAUTH_SERVER === 'builtin' && !authorizationServer) {
+    throw new Error(
+      'OAUTH_SERVER=builtin: this app does not compose the built-in authorization server (apps/hono-http does)',
+    );
+  }
+  // Required by authConfig in oauth mode, unless the built-in server issues the tokens.
+  const issuer = authorizationServer?.issuer ?? (config.OAUTH_ISSUER as string);
   const resource = resourceUri(config);
   const prm = prmUrls(resource);
   const challenge: Challenge = { resourceMetadataUrl: prm.url, scopes: config.OAUTH_SCOPES };
@@ -88,7 +106,9 @@ export async function createAuthentication(
       : createJwtAuthenticator({
           issuer,
           audience: resource,
-          jwksUrl: config.OAUTH_JWKS_URL ?? (await discoverJwksUrl(issuer)),
+          ...(authorizationServer
+            ? { jwks: authorizationServer.jwks }
+            : { jwksUrl: config.OAUTH_JWKS_URL ?? (await discoverJwksUrl(issuer)) }),
           challenge,
           logger,
         });

@@ -27,7 +27,12 @@ export { authConfig } from './config.js';
 export { bearerToken, MAX_CREDENTIAL_LENGTH, presentedCredential } from './credentials.js';
 export type { IssuerMetadata } from './discovery.js';
 export { discoverIssuerMetadata } from './discovery.js';
-export type { Authentication, AuthenticationOptions, Endpoint } from './from-config.js';
+export type {
+  Authentication,
+  AuthenticationOptions,
+  BuiltinIssuer,
+  Endpoint,
+} from './from-config.js';
 export { callerId, createAuthentication, resourceUri } from './from-config.js';
 export type { IntrospectionAuthenticatorOptions } from './introspection.js';
 export { createIntrospectionAuthenticator } from './introspection.js';

@@ -1,6 +1,13 @@
 import { ServiceUnavailableError } from '@mcp-runway/errors';
 import type { Logger } from '@mcp-runway/logging';
-import { createRemoteJWKSet, errors, type JWSAlgorithm, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWSAlgorithm,
+  jwtVerify,
+} from 'jose';
 import { type Challenge, unauthorized } from './challenge.js';
 import { principalFromClaims } from './claims.js';
 import { bearerToken } from './credentials.js';
@@ -12,7 +19,13 @@ export interface JwtAuthenticatorOptions {
   /** This server's canonical resource URI (see `canonicalResourceUri`): the only accepted `aud`. */
   audience: string;
   /** The issuer's JWKS, usually its metadata's `jwks_uri`. */
-  jwksUrl: string;
+  jwksUrl?: string;
+  /**
+   * The issuer's public keys, held in this process: the built-in authorization server's
+   * (@mcp-runway/authorization-server), whose keys come from the same configuration. Instead
+   * of `jwksUrl`; rotation is a redeploy with the new key set.
+   */
+  jwks?: JSONWebKeySet;
   challenge: Challenge;
   /** Leeway for `exp` and `nbf` against clock drift between us and the issuer. @default 30 */
   clockToleranceSeconds?: number;
@@ -79,11 +92,15 @@ function reasonFor(error: errors.JOSEError): string {
  */
 export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authenticator {
   const { issuer, audience, challenge, logger } = options;
-  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
-    cooldownDuration: options.jwksCooldownMs ?? 30_000,
-    cacheMaxAge: options.jwksCacheMaxAgeMs ?? 600_000,
-    timeoutDuration: options.jwksTimeoutMs ?? 5_000,
-  });
+  if (!options.jwks && !options.jwksUrl)
+    throw new Error('createJwtAuthenticator needs jwksUrl or jwks');
+  const jwks = options.jwks
+    ? createLocalJWKSet(options.jwks)
+    : createRemoteJWKSet(new URL(options.jwksUrl as string), {
+        cooldownDuration: options.jwksCooldownMs ?? 30_000,
+        cacheMaxAge: options.jwksCacheMaxAgeMs ?? 600_000,
+        timeoutDuration: options.jwksTimeoutMs ?? 5_000,
+      });
   const verifyOptions = {
     issuer,
     audience,

@@ -7,6 +7,7 @@
 import {
   type AuthConfig,
   type Authentication,
+  type BuiltinIssuer,
   createAuthentication,
   type Endpoint,
 } from '@mcp-runway/auth';
@@ -50,11 +51,16 @@ export interface SecurityOptions {
   server: ProtectedServer;
   /** The process's one Redis connection: limits are shared through it. Unset: in memory. */
   redis?: Redis | undefined;
+  /**
+   * OAUTH_SERVER=builtin: the authorization server in this process (@mcp-runway/authorization-server),
+   * whose tokens the resource server accepts.
+   */
+  authorizationServer?: BuiltinIssuer | undefined;
 }
 
 export async function createSecurity(
   config: AuthConfig & RateLimitConfig & Endpoint & { REDIS_KEY_PREFIX?: string },
-  { logger, server, redis }: SecurityOptions,
+  { logger, server, redis, authorizationServer }: SecurityOptions,
 ): Promise<Security> {
   const limiter = createRateLimiter({
     points: config.RATE_LIMIT_POINTS,
@@ -68,6 +74,7 @@ export async function createSecurity(
     logger,
     toolPolicies: server.toolPolicies,
     resourceName: server.info.name,
+    authorizationServer,
   });
   // Shared through the same Redis as the budgets: a guesser gets one count, not one per
   // instance.

@@ -1,0 +1,10 @@
+export type { AuthorizationServerConfig } from './config.js';
+export { authorizationServerConfig } from './config.js';
+export type { AuthorizationServerFromConfig, BuiltinServerConfig } from './from-config.js';
+export { createAuthorizationServerFromConfig } from './from-config.js';
+export type { SigningKeys } from './keys.js';
+export { ephemeralSigningKeys, parseSigningKeys, publicKeySet } from './keys.js';
+export type { ScopeMap, ScopeRule } from './scope-map.js';
+export { allowedScopes, parseScopeMap } from './scope-map.js';
+export type { AuthorizationServer, AuthorizationServerOptions } from './server.js';
+export { createAuthorizationServer } from './server.js';
