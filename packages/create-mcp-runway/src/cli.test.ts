@@ -224,7 +224,7 @@ describe('create-mcp-runway (the built CLI)', () => {
       expect(files).toContain(path);
     }
     expect(
-      files.some((path) => path.includes('conformance') || path.includes('node_modules')),
+      files.some((path) => path.includes('apps/conformance') || path.includes('node_modules')),
     ).toBe(false);
   });
 });

@@ -171,6 +171,8 @@ function configNotes(choices: Choices): string[] {
 function ciNeeds(apps: readonly AppName[], choices: Choices): string[] {
   const needs: string[] = [];
   if (hasHttpApp(apps)) needs.push('redis-server', 'promtool');
+  // hono-http serves the built-in authorization server, whose tests log in with a browser.
+  if (apps.includes('hono-http')) needs.push('chromium');
   const composeNginx = choices.infra.includes('docker') && choices.state === 'redis';
   if (apps.includes('express-sessions') || composeNginx) needs.push('nginx');
   if (choices.infra.includes('docker')) needs.push('caddy');
@@ -213,6 +215,14 @@ function ciScript(apps: readonly AppName[], choices: Choices): string {
           `command -v ${binaries[index]} >/dev/null || [ -x /usr/sbin/${binaries[index]} ] || missing="$missing ${pkg}"`,
       ),
       'if [ -n "$missing" ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null; fi',
+      '',
+    );
+  }
+  if (needs.includes('chromium')) {
+    lines.push(
+      '# Headless Chromium (with its recommended packages, fonts among them) plays the person',
+      '# logging in to the authorization server (packages/authorization-server).',
+      'if [ ! -x /usr/bin/chromium ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; fi',
       '',
     );
   }
