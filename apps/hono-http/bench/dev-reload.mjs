@@ -72,6 +72,8 @@ export const devProbe: ToolModule = {
 
 let dev;
 let output = '';
+/** When each "listening" line arrived: the restarted server accepts connections. */
+const listened = [];
 try {
   await run(['install', '--frozen-lockfile', '--offline'], { stdio: 'ignore' });
   // The probe tool is in place before the server starts: each measured save is one edit.
@@ -92,6 +94,7 @@ try {
   });
   for (const stream of [dev.stdout, dev.stderr])
     stream.setEncoding('utf8').on('data', (chunk) => {
+      if (chunk.includes('"msg":"listening"')) listened.push(performance.now());
       output += chunk;
     });
   const port = () => {
@@ -128,18 +131,23 @@ try {
   await until('edit 0');
 
   const figures = [];
+  const listening = [];
   for (let edit = 1; edit <= edits; edit++) {
     const saved = performance.now();
     writeFileSync(join(tools, 'dev-probe.ts'), probe(`edit ${edit}`));
     await until(`edit ${edit}`);
     figures.push(performance.now() - saved);
+    listening.push((listened.find((at) => at > saved) ?? Number.NaN) - saved);
   }
-  const sorted = [...figures].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  console.log(`\npnpm dev, save -> serving the change (tools/list), ${edits} edits of a tool file`);
-  console.log(`each: ${figures.map((ms) => `${Math.round(ms)} ms`).join(', ')}`);
+  const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
+  const each = (numbers) => numbers.map((ms) => `${Math.round(ms)} ms`).join(', ');
+  console.log(`\npnpm dev, ${edits} saves of a tool file`);
   console.log(
-    `median: ${Math.round(median)} ms (target: under 2000 ms) ${median < 2000 ? 'PASS' : 'MISS'}`,
+    `save -> the restarted server listening: median ${Math.round(median(listening))} ms (${each(listening)})`,
+  );
+  const served = median(figures);
+  console.log(
+    `save -> tools/list serving the change: median ${Math.round(served)} ms (${each(figures)}) (target: under 2000 ms) ${served < 2000 ? 'PASS' : 'MISS'}`,
   );
 } finally {
   if (dev?.pid) {
