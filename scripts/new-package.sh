@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Writes the boilerplate every workspace package shares (package.json, tsconfig files).
+# Writes the boilerplate every workspace package shares (package.json, tsconfig files). The
+# export's first condition, @mcp-runway/source, is what `pnpm dev` resolves (the TypeScript
+# source, run by tsx); builds, tests and `node dist/...` never ask for it and take dist/.
 # Usage: scripts/new-package.sh <dir> <name> "<description>"
 set -euo pipefail
 dir=$1 name=$2 desc=$3
@@ -12,7 +14,11 @@ cat > "$dir/package.json" <<JSON
   "description": "$desc",
   "type": "module",
   "exports": {
-    ".": { "types": "./dist/index.d.ts", "default": "./dist/index.js" }
+    ".": {
+      "@mcp-runway/source": "./src/index.ts",
+      "types": "./dist/index.d.ts",
+      "default": "./dist/index.js"
+    }
   },
   "files": ["dist"],
   "scripts": {

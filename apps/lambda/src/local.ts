@@ -9,6 +9,7 @@
  * are the allowed hosts and an open server is allowed unless the environment says otherwise.
  */
 import { serve } from '@hono/node-server';
+import { onShutdownSignals } from '@mcp-runway/http/node';
 import { createLambdaRuntime } from './app.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -24,9 +25,12 @@ const server = serve({ fetch: runtime.app.fetch, hostname: '127.0.0.1', port }, 
   runtime.logger.info({ address, mcpPath: runtime.config.MCP_PATH }, 'listening'),
 );
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+// Ctrl-C: close and exit 0. The copy of it a runner forwards (pnpm, tsx watch) within a second
+// is the same request; a signal after that exits at once.
+onShutdownSignals({
+  first: () => {
     server.close();
     void runtime.close().then(() => process.exit(0));
-  });
-}
+  },
+  again: () => process.exit(1),
+});

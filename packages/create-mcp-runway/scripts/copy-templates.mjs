@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Copies the parts of this repo a new project can be made of into dist/templates, so the
 // published package scaffolds offline. Runs as part of `build`; the source of truth stays the
-// repo itself, tested as it is. Dotfiles travel renamed (npm drops .gitignore and .npmrc).
+// repo itself, tested as it is. Dotfiles travel renamed (npm drops .gitignore).
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,6 @@ const rootFiles = {
   'tsconfig.base.json': 'tsconfig.base.json',
   'turbo.json': 'turbo.json',
   'biome.json': 'biome.json',
-  '.npmrc': '_npmrc',
   '.gitignore': '_gitignore',
   '.dockerignore': '_dockerignore',
   'scripts/test-summary.mjs': 'scripts/test-summary.mjs',

@@ -58,7 +58,6 @@ describe('create-mcp-runway (the built CLI)', () => {
     ]);
     for (const file of [
       '.gitignore',
-      '.npmrc',
       'README.md',
       'package.json',
       'pnpm-lock.yaml',
@@ -214,9 +213,9 @@ describe('create-mcp-runway (the built CLI)', () => {
       (file) => file.path,
     );
     for (const path of [
+      'bin/create-mcp-runway.js',
       'dist/cli.js',
       'dist/templates/_gitignore',
-      'dist/templates/_npmrc',
       'dist/templates/pnpm-lock.yaml',
       'dist/templates/apps/stdio/src/main.ts',
       'dist/templates/packages/example-server/src/server.ts',

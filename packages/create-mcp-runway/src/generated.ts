@@ -63,9 +63,37 @@ export function generatedFiles(
   return env.apiKey === undefined ? { files } : { files, apiKey: env.apiKey };
 }
 
+/**
+ * The workspace file: its folders, then pnpm's settings, the same as mcp-runway's own
+ * (plan.test.ts compares them), so the first install is as quiet here as there.
+ */
 function workspaceYaml(packages: readonly WorkspacePackage[]): string {
   const groups = [...new Set(packages.map(({ dir }) => dir.split('/')[0]))];
-  return `packages:\n${groups.map((group) => `  - ${group}/*\n`).join('')}`;
+  return [
+    'packages:',
+    ...groups.map((group) => `  - ${group}/*`),
+    "# pnpm's settings live here, not in .npmrc (npm and npx read .npmrc too, and warn about keys",
+    '# they do not know).',
+    '# Exact versions everywhere: `pnpm add` writes "1.2.3", not "^1.2.3".',
+    'saveExact: true',
+    'engineStrict: false',
+    '# The version in packageManager is what we test with; do not download-and-switch at run time.',
+    'managePackageManagerVersions: false',
+    "# Scripts run in pnpm's own shell, not `sh -c`: Ctrl-C reaches the server itself, which drains",
+    '# and exits 0, and `pnpm start` ends quietly (a killed sh made pnpm report a failed command).',
+    'shellEmulator: true',
+    '# Install scripts pnpm may run (it runs none otherwise): Claude Code puts its native binary',
+    '# in place, should you add it as a dependency.',
+    'onlyBuiltDependencies:',
+    '  - "@anthropic-ai/claude-code"',
+    '# Install scripts declined on purpose, so the first install asks nothing. esbuild (tsx, the',
+    '# Lambda bundle) finds its platform binary through its optional dependency without its',
+    "# postinstall; the Inspector's postinstall only installs its clients in a source checkout.",
+    'ignoredBuiltDependencies:',
+    '  - esbuild',
+    '  - "@modelcontextprotocol/inspector"',
+    '',
+  ].join('\n');
 }
 
 function readme(

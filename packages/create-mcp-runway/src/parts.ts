@@ -143,7 +143,6 @@ export const rootFiles = [
   'tsconfig.base.json',
   'turbo.json',
   'biome.json',
-  '.npmrc',
   '.gitignore',
   '.dockerignore',
   'scripts/test-summary.mjs',

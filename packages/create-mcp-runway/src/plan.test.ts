@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEPLOYMENT_COMMANDS } from './deployment.js';
@@ -112,6 +113,28 @@ describe('planProject', () => {
     expect(plan.files.has('.dockerignore')).toBe(false);
     expect(JSON.parse(text(plan, 'package.json')).scripts.start).toContain('--filter @acme/stdio');
     expectSelfContained(plan, '@acme');
+  });
+
+  it("sets pnpm up as mcp-runway does (no .npmrc; the workspace file's settings), and `pnpm dev` runs the main app", () => {
+    const ours = parse(
+      readFileSync(new URL('../../../pnpm-workspace.yaml', import.meta.url), 'utf8'),
+    );
+    const settings = (yaml: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(yaml).filter(([key]) => key !== 'packages'));
+    const http = planProject(template, choose({ apps: ['stdio', 'express-sessions'] }));
+    expect(settings(parse(text(http, 'pnpm-workspace.yaml')))).toEqual(settings(ours));
+    expect(http.files.has('.npmrc')).toBe(false);
+    expect(JSON.parse(text(http, 'package.json')).scripts.dev).toBe(
+      'pnpm --filter @acme/express-sessions dev',
+    );
+    const appDev = JSON.parse(text(http, 'apps/express-sessions/package.json')).scripts.dev;
+    expect(appDev).toContain('--conditions=@acme/source');
+    const exported = JSON.parse(text(http, 'packages/example-server/package.json')).exports['.'];
+    expect(Object.keys(exported)[0]).toBe('@acme/source');
+    // A stdio server is started by its host, not watched.
+    expect(JSON.parse(text(planProject(template, choose()), 'package.json')).scripts.dev).toBe(
+      undefined,
+    );
   });
 
   it('runs its checks on Node 24 like mcp-runway, and its README says so', () => {

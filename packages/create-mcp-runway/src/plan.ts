@@ -204,6 +204,9 @@ function rootManifest(text: string, choices: Choices, apps: readonly AppName[]):
   // mcp-runway's own check also scaffolds projects end to end; a project has no scaffolder.
   manifest.scripts.check = (manifest.scripts.check ?? '').replace(' && turbo run test:e2e', '');
   manifest.scripts.start = `turbo run build --filter=${main}... --output-logs=errors-only && pnpm --filter ${main} start`;
+  // `pnpm dev` watches the main app from source; a stdio server is the host's to start.
+  if (mainApp(apps) === 'stdio') delete manifest.scripts.dev;
+  else manifest.scripts.dev = `pnpm --filter ${main} dev`;
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 

@@ -156,7 +156,7 @@ describe('the published package', () => {
     );
     expect(created.code, `${created.stdout}\n${created.stderr}`).toBe(0);
     expect(listFiles(join(work, 'from-tarball'))).toContain('apps/stdio/src/main.ts');
-    expect(existsSync(join(work, 'from-tarball', '.npmrc'))).toBe(true);
+    expect(existsSync(join(work, 'from-tarball', '.gitignore'))).toBe(true);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The templates ship inside this package (copied from the mcp-runway repo at build time by
- * scripts/copy-templates.mjs), so scaffolding never downloads anything. npm drops dotfiles such
- * as .gitignore and .npmrc from published packages, so they travel as `_gitignore` etc.
+ * scripts/copy-templates.mjs), so scaffolding never downloads anything. npm drops dotfiles
+ * such as .gitignore from published packages, so they travel as `_gitignore` etc.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -12,7 +12,6 @@ export const templateRoot = fileURLToPath(new URL('../dist/templates/', import.m
 /** Stored name → the name it gets in the project. */
 export const dotfiles: Record<string, string> = {
   _gitignore: '.gitignore',
-  _npmrc: '.npmrc',
   _dockerignore: '.dockerignore',
 };
 

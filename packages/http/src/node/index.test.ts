@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '@mcp-runway/logging';
 import { describe, expect, it } from 'vitest';
 import { createDrain } from '../drain.js';
-import { installGracefulShutdown } from './index.js';
+import { installGracefulShutdown, onShutdownSignals } from './index.js';
 
 const logger = createLogger({
   name: 'shutdown-test',
@@ -78,5 +78,69 @@ describe('installGracefulShutdown', () => {
     expect(await ended).toBe('end');
     expect(text).toBe('working\nstopped at the deadline\n');
     expect(await exited).toBe(1);
+  });
+});
+
+describe('onShutdownSignals', () => {
+  /** Sends a real signal to this process and waits until a handler saw it. */
+  async function deliver(signal: NodeJS.Signals, seen: string[]): Promise<void> {
+    const before = seen.length;
+    process.kill(process.pid, signal);
+    while (seen.length === before) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  it('takes a signal within the repeat window of the first as the same request, and one after it as a second', async () => {
+    let clock = 10_000;
+    const seen: string[] = [];
+    onShutdownSignals(
+      {
+        first: (signal) => seen.push(`first ${signal}`),
+        again: (signal) => seen.push(`again ${signal}`),
+        repeated: (signal) => seen.push(`repeated ${signal}`),
+      },
+      { signals: ['SIGUSR2'], repeatWindowMs: 1_000, now: () => clock },
+    );
+    await deliver('SIGUSR2', seen);
+    clock += 999; // Ctrl-C from the terminal, then the runner's forwarded copy
+    await deliver('SIGUSR2', seen);
+    clock += 1; // a second Ctrl-C, a whole window after the first
+    await deliver('SIGUSR2', seen);
+    expect(seen).toEqual(['first SIGUSR2', 'repeated SIGUSR2', 'again SIGUSR2']);
+  });
+
+  it('lets a drain that got the signal twice in a row finish and exit 0', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const drain = createDrain();
+    drain.started(); // a call in flight, so the drain is still waiting when the copy arrives
+    const lines: string[] = [];
+    const watched = createLogger({
+      name: 'shutdown-test',
+      level: 'debug',
+      destination: new Writable({
+        write: (chunk, _encoding, callback) => {
+          lines.push(JSON.parse(String(chunk)).msg as string);
+          callback();
+        },
+      }),
+    });
+    let clock = 0;
+    const exited = new Promise<number>((resolve) => {
+      installGracefulShutdown({
+        server,
+        drain,
+        logger: watched,
+        timeoutMs: 30_000,
+        signals: ['SIGUSR2'],
+        now: () => clock,
+        exit: resolve,
+      });
+    });
+    await deliver('SIGUSR2', lines);
+    clock += 200;
+    await deliver('SIGUSR2', lines);
+    drain.finished();
+    expect(await exited).toBe(0);
+    expect(lines).toEqual(['draining', 'repeated shutdown signal: already draining', 'stopped']);
   });
 });

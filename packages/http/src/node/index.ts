@@ -19,7 +19,55 @@ export function trackInFlight(server: Server, drain: Drain): void {
   });
 }
 
-export interface GracefulShutdownOptions {
+export interface ShutdownSignalOptions {
+  /** @default ['SIGTERM', 'SIGINT'] */
+  signals?: readonly NodeJS.Signals[];
+  /**
+   * A signal this soon after the first is the same request, not a second one. Ctrl-C in a
+   * terminal signals the whole foreground process group, so a process started through a
+   * runner (`pnpm start`, `tsx watch`) gets SIGINT from the terminal and once more from the
+   * runner, which forwards it.
+   * @default 1000
+   */
+  repeatWindowMs?: number;
+  /** The clock the repeat window is measured on. @default Date.now */
+  now?: () => number;
+}
+
+export interface ShutdownSignalHandlers {
+  /** The first signal: begin shutting down. */
+  first(signal: NodeJS.Signals): void;
+  /** A signal after the repeat window: the operator insists, stop now. */
+  again(signal: NodeJS.Signals): void;
+  /** A signal within the repeat window of the first: the same request, delivered twice. */
+  repeated?(signal: NodeJS.Signals): void;
+}
+
+/**
+ * Listens for the shutdown signals: the first begins shutdown, a signal within
+ * `repeatWindowMs` of it counts as the same one (a terminal's Ctrl-C and the runner's copy of
+ * it), a later one asks to stop at once.
+ */
+export function onShutdownSignals(
+  handlers: ShutdownSignalHandlers,
+  options: ShutdownSignalOptions = {},
+): void {
+  const now = options.now ?? Date.now;
+  const repeatWindowMs = options.repeatWindowMs ?? 1_000;
+  let firstAt: number | undefined;
+  for (const signal of options.signals ?? ['SIGTERM', 'SIGINT']) {
+    process.on(signal, () => {
+      const at = now();
+      if (firstAt === undefined) {
+        firstAt = at;
+        handlers.first(signal);
+      } else if (at - firstAt < repeatWindowMs) handlers.repeated?.(signal);
+      else handlers.again(signal);
+    });
+  }
+}
+
+export interface GracefulShutdownOptions extends ShutdownSignalOptions {
   server: Server;
   drain: Drain;
   logger: Logger;
@@ -38,8 +86,6 @@ export interface GracefulShutdownOptions {
   onDrain?: () => Promise<void> | void;
   /** Runs after the server closed: flush logs, close Redis, etc. */
   onClosed?: () => Promise<void> | void;
-  /** @default ['SIGTERM', 'SIGINT'] */
-  signals?: readonly NodeJS.Signals[];
   /** @default process.exit */
   exit?: (code: number) => void;
 }
@@ -52,7 +98,8 @@ const ANSWER_GRACE_MS = 1_000;
  * flight finish, then the server closes and the process exits 0. If they are still running
  * at the deadline, each is answered with a JSON-RPC error (the drain's deadline aborts), the
  * open connections close once those answers are out, and the process exits 1. A second
- * signal exits at once.
+ * signal exits at once (1), unless it came within `repeatWindowMs` of the first: then it is
+ * the same request, delivered twice (`onShutdownSignals`).
  * Returns the shutdown function, for callers that trigger it themselves.
  */
 export function installGracefulShutdown(
@@ -108,7 +155,14 @@ export function installGracefulShutdown(
     exit(outcome === 'idle' ? 0 : 1);
   }
 
-  for (const signal of options.signals ?? ['SIGTERM', 'SIGINT'])
-    process.on(signal, () => void shutdown(signal));
+  onShutdownSignals(
+    {
+      first: (signal) => void shutdown(signal),
+      again: (signal) => void shutdown(signal),
+      repeated: (signal) =>
+        logger.debug({ reason: signal }, 'repeated shutdown signal: already draining'),
+    },
+    options,
+  );
   return shutdown;
 }
