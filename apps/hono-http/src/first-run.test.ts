@@ -25,7 +25,11 @@ let install: { code: number | null; output: string };
 beforeAll(async () => {
   copy = copyWorkspace();
   // The root .env, which `pnpm dev` and `pnpm start` read: an OS-picked port, JSON logs.
-  writeFileSync(join(copy, '.env'), 'PORT=0\nMETRICS_PORT=0\nLOG_FORMAT=json\n');
+  // A generous anonymous budget: the test polls with a fresh client (four requests) each time.
+  writeFileSync(
+    join(copy, '.env'),
+    'PORT=0\nMETRICS_PORT=0\nLOG_FORMAT=json\nRATE_LIMIT_POINTS=100000\n',
+  );
   const { command, args } = pnpm();
   const run = await runCommand(command, [...args, 'install', '--frozen-lockfile', '--offline'], {
     cwd: copy,
@@ -70,6 +74,17 @@ export const devProbe: ToolModule = {
 }
 
 async function endQuietly(terminal: Terminal): Promise<void> {
+  // One save can reach the watcher as two changes: let a restart under way finish first, as a
+  // person would see the server come back before pressing Ctrl-C.
+  await eventually('a settled server', terminal, async () => {
+    const settled = () => {
+      const output = terminal.output();
+      return output.lastIndexOf('"msg":"listening"') > output.lastIndexOf('Restarting');
+    };
+    if (!settled()) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return settled() ? true : undefined;
+  });
   terminal.interrupt();
   const { code } = await terminal.exited;
   const output = terminal.output();

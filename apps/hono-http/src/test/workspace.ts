@@ -126,6 +126,6 @@ export async function eventually<T>(
     if (terminal.child.exitCode !== null || Date.now() > deadline) {
       throw new Error(`${what}: not seen\n${terminal.output().slice(-6000)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
