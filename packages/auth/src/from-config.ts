@@ -61,6 +61,8 @@ export interface AuthenticationOptions {
 export interface BuiltinIssuer {
   issuer: string;
   jwks: JSONWebKeySet;
+  /** Whether a verified token's grant is still alive (revocation takes effect at once). */
+  isTokenActive?: (claims: Readonly<Record<string, unknown>>) => Promise<boolean>;
 }
 
 /** Undefined when AUTH_MODE=none: the endpoint is open. */
@@ -107,7 +109,12 @@ export async function createAuthentication(
           issuer,
           audience: resource,
           ...(authorizationServer
-            ? { jwks: authorizationServer.jwks }
+            ? {
+                jwks: authorizationServer.jwks,
+                ...(authorizationServer.isTokenActive && {
+                  isActive: authorizationServer.isTokenActive,
+                }),
+              }
             : { jwksUrl: config.OAUTH_JWKS_URL ?? (await discoverJwksUrl(issuer)) }),
           challenge,
           logger,

@@ -58,6 +58,11 @@ export const authorizationServerConfig = configPiece(
     OAUTH_CIMD: boolean(true),
     OAUTH_ACCESS_TOKEN_TTL_S: seconds(600),
     OAUTH_REFRESH_TOKEN_TTL_S: seconds(14 * 24 * 3600),
+    /**
+     * How long a replica reuses a "this access token's grant is not revoked" answer
+     * (milliseconds). 0: the state store is asked on every call.
+     */
+    OAUTH_REVOCATION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   },
   (config, problem) => {
     if (config.AUTH_MODE !== 'oauth' || config.OAUTH_SERVER !== 'builtin') return;

@@ -118,6 +118,30 @@ async function token(
   return { status: response.status, body: (await response.json()) as Record<string, string> };
 }
 
+/** One MCP request with a bearer token: its status and challenge. */
+async function mcpCall(accessToken: string) {
+  const response = await fetch(`${app.url}/mcp`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'flows-test', version: '1.0.0' },
+      },
+    }),
+  });
+  await response.arrayBuffer();
+  return { status: response.status, challenge: response.headers.get('www-authenticate') };
+}
+
 /** A person in the browser, from the authorization URL to the code (consent if asked). */
 async function authorizeInBrowser(
   url: string,
@@ -338,6 +362,10 @@ describe('codes and tokens', () => {
     });
     expect(stolen.body.error).toBe('invalid_grant');
 
+    // Both access tokens of the grant work until it is revoked...
+    expect((await mcpCall(first.body.access_token as string)).status).toBe(200);
+    expect((await mcpCall(refreshed.body.access_token as string)).status).toBe(200);
+
     const revoked = await fetch(`${app.url}/oauth/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -347,6 +375,13 @@ describe('codes and tokens', () => {
       }),
     });
     expect(revoked.status).toBe(200);
+    // ...and the very next call with either is refused, though neither has expired.
+    for (const accessToken of [refreshed.body.access_token, first.body.access_token]) {
+      const refused = await mcpCall(accessToken as string);
+      expect(refused.status).toBe(401);
+      expect(refused.challenge).toContain('error="invalid_token"');
+      expect(refused.challenge).toContain('revoked');
+    }
     const after = await token({
       grant_type: 'refresh_token',
       refresh_token: refreshed.body.refresh_token as string,

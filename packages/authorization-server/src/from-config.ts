@@ -94,6 +94,7 @@ export async function createAuthorizationServerFromConfig(
       accessTokenSeconds: config.OAUTH_ACCESS_TOKEN_TTL_S,
       refreshTokenSeconds: config.OAUTH_REFRESH_TOKEN_TTL_S,
     },
+    revocationCacheMs: config.OAUTH_REVOCATION_CACHE_MS,
     trustProxy: Boolean(config.TRUST_PROXY),
     registrationLimit: {
       limit: config.OAUTH_DCR_LIMIT,

@@ -12,6 +12,7 @@ import { type Client, errors, type KoaContextWithOIDC, Provider } from 'oidc-pro
 import { renderProblem } from './consent.js';
 import { consentKey, createInteractions } from './interactions.js';
 import { deriveSecret, publicKeySet, type SigningKeys } from './keys.js';
+import { createTokenLiveness } from './liveness.js';
 import { fetchLoopbackClient, isLoopbackClientId } from './loopback-cimd.js';
 import { createMemoryStore } from './memory-store.js';
 import { publicHost } from './public-host.js';
@@ -49,6 +50,11 @@ export interface AuthorizationServerOptions {
   };
   ttl: { accessTokenSeconds: number; refreshTokenSeconds: number };
   /**
+   * How long this process reuses a "not revoked" answer for an access token (milliseconds;
+   * OAUTH_REVOCATION_CACHE_MS). 0: the store is asked on every call. @default 1000
+   */
+  revocationCacheMs?: number;
+  /**
    * Dynamic registrations one client may make per window (429 beyond): `clientKey` names the
    * client, as the rate limits do (its address, through trusted proxies).
    */
@@ -75,6 +81,12 @@ export interface AuthorizationServer {
   jwks: JSONWebKeySet;
   /** Whether `handle` serves this path. */
   handles(path: string): boolean;
+  /**
+   * Whether a verified access token's grant is still alive: false once it was revoked (its
+   * refresh token or grant), on any replica sharing the store. Throws when the store cannot
+   * answer. The resource server asks it on every call (`BuiltinIssuer.isTokenActive`).
+   */
+  isTokenActive(claims: Readonly<Record<string, unknown>>): Promise<boolean>;
   /** Serves one request for a path `handles` accepts. */
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
   close(): void;
@@ -95,6 +107,10 @@ export function createAuthorizationServer(
     options.store ??
     createMemoryStore({ clientIdleTtlSeconds: options.registration.clientIdleTtlSeconds });
   const resourceScope = options.scopes.join(' ');
+  const liveness = createTokenLiveness({
+    store,
+    cacheMs: options.revocationCacheMs ?? 1000,
+  });
 
   const provider = new Provider(issuer, {
     adapter: (model: string) => store.adapterFor(model),
@@ -139,6 +155,22 @@ export function createAuthorizationServer(
       RefreshToken: options.ttl.refreshTokenSeconds,
       Session: options.ttl.refreshTokenSeconds,
       IdToken: 600,
+    },
+    formats: {
+      customizers: {
+        // Every access token is recorded under its grant as it is signed: the resource server
+        // accepts it only while both exist (see liveness.ts).
+        jwt: async (
+          _ctx: unknown,
+          token: { grantId?: string },
+          structured: { payload: { jti?: string; exp?: number } },
+        ) => {
+          const { jti, exp } = structured.payload;
+          if (!token.grantId || !jti || !exp)
+            throw new Error('an access token without a grant, jti or exp');
+          await liveness.issued(jti, token.grantId, exp);
+        },
+      },
     },
     interactions: {
       url: (_ctx: unknown, interaction: { uid: string }) =>
@@ -212,6 +244,9 @@ export function createAuthorizationServer(
       await next();
     },
   );
+  provider.on('grant.revoked', (_ctx: unknown, grantId: unknown) => {
+    if (typeof grantId === 'string') liveness.revoked(grantId);
+  });
   provider.on('server_error', (_ctx: unknown, error: unknown) =>
     logger.error({ err: error }, 'authorization server error'),
   );
@@ -262,6 +297,7 @@ export function createAuthorizationServer(
   return {
     issuer,
     jwks: publicKeySet(options.signingKeys),
+    isTokenActive: (claims) => liveness.isActive(claims),
     handles: (path) => path.startsWith(PREFIX) || METADATA_PATHS.includes(path),
     async handle(request, response) {
       const url = new URL(request.url ?? '/', issuer);
