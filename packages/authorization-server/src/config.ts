@@ -7,6 +7,7 @@ import { boolean, configPiece, isLoopbackAddress, positiveInt, secret } from '@m
 import { z } from 'zod';
 import { parseSigningKeys } from './keys.js';
 import { parseScopeMap } from './scope-map.js';
+import { parseEncryptionKeys } from './upstream-tokens.js';
 
 function seconds(defaultValue: number) {
   return z.coerce.number().int().positive().default(defaultValue);
@@ -43,7 +44,11 @@ export const authorizationServerConfig = configPiece(
     OAUTH_SCOPE_MAP: z.string().optional(),
     /** The private JWK set access tokens are signed with (first key signs; the rest verify). */
     OAUTH_SIGNING_KEYS: secret(z.string().optional()),
-    /** At least 32 characters: the cookie keys and the consent tokens derive from it. */
+    /**
+     * At least 32 characters: the cookie keys, the consent tokens and the key upstream tokens
+     * are sealed with derive from it. Rotation: comma-separated `kid:secret` entries, the new
+     * one first (it seals and signs; every entry opens and verifies).
+     */
     OAUTH_ENCRYPTION_KEY: secret(z.string().min(32).optional()),
     /** Pre-registered clients: a JSON array of client metadata (RFC 7591 names). */
     OAUTH_CLIENTS: secret(z.string().optional()),
@@ -92,6 +97,13 @@ export const authorizationServerConfig = configPiece(
         problem('OAUTH_SIGNING_KEYS', (error as Error).message);
       }
     }
+    if (config.OAUTH_ENCRYPTION_KEY) {
+      try {
+        parseEncryptionKeys(config.OAUTH_ENCRYPTION_KEY);
+      } catch (error) {
+        problem('OAUTH_ENCRYPTION_KEY', (error as Error).message);
+      }
+    }
     if (config.OAUTH_SCOPE_MAP) {
       try {
         parseScopeMap(config.OAUTH_SCOPE_MAP);
@@ -120,7 +132,10 @@ export const authorizationServerConfig = configPiece(
         'is required off loopback: tokens signed with an ephemeral key die with the process and differ per replica',
       );
     if (!config.OAUTH_ENCRYPTION_KEY)
-      problem('OAUTH_ENCRYPTION_KEY', 'is required off loopback (cookies and consent tokens)');
+      problem(
+        'OAUTH_ENCRYPTION_KEY',
+        'is required off loopback (cookies, consent tokens, upstream tokens)',
+      );
     const resource = typeof config.RESOURCE_URI === 'string' ? config.RESOURCE_URI : undefined;
     if (resource?.startsWith('http://'))
       problem('RESOURCE_URI', 'must be https:// off loopback: the built-in issuer is its origin');

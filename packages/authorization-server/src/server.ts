@@ -6,6 +6,7 @@
  * serves it all under the MCP server's origin: `/oauth/*` and the two metadata documents.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UpstreamAccess } from '@mcp-runway/auth';
 import type { Logger } from '@mcp-runway/logging';
 import type { JSONWebKeySet } from 'jose';
 import { type Client, errors, type KoaContextWithOIDC, Provider } from 'oidc-provider';
@@ -19,6 +20,7 @@ import { publicHost } from './public-host.js';
 import type { ScopeMap } from './scope-map.js';
 import type { StateStore } from './store.js';
 import { createUpstream, type UpstreamOptions } from './upstream.js';
+import { createUpstreamTokenStore, parseEncryptionKeys } from './upstream-tokens.js';
 
 export interface AuthorizationServerOptions {
   /** The issuer: this server's origin, e.g. `https://mcp.example.com`. */
@@ -35,7 +37,11 @@ export interface AuthorizationServerOptions {
    */
   defaultScopes?: readonly string[];
   signingKeys: SigningKeys;
-  /** The secret cookie keys and consent tokens derive from (OAUTH_ENCRYPTION_KEY). */
+  /**
+   * OAUTH_ENCRYPTION_KEY: one secret, or comma-separated `kid:secret` entries (the first seals
+   * upstream tokens and signs cookies, every one opens and verifies). Cookie keys, consent
+   * tokens and the upstream-token key derive from it.
+   */
   encryptionKey: string;
   upstream: Omit<UpstreamOptions, 'redirectUri'>;
   scopeMap?: ScopeMap | undefined;
@@ -87,6 +93,8 @@ export interface AuthorizationServer {
    * answer. The resource server asks it on every call (`BuiltinIssuer.isTokenActive`).
    */
   isTokenActive(claims: Readonly<Record<string, unknown>>): Promise<boolean>;
+  /** The person's upstream account for tools (their tokens, kept encrypted, never shown). */
+  upstreamFor(subject: string): UpstreamAccess;
   /** Serves one request for a path `handles` accepts. */
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
   close(): void;
@@ -107,6 +115,8 @@ export function createAuthorizationServer(
     options.store ??
     createMemoryStore({ clientIdleTtlSeconds: options.registration.clientIdleTtlSeconds });
   const resourceScope = options.scopes.join(' ');
+  const encryptionKeys = parseEncryptionKeys(options.encryptionKey);
+  const firstSecret = (encryptionKeys[0] as { secret: string }).secret;
   const liveness = createTokenLiveness({
     store,
     cacheMs: options.revocationCacheMs ?? 1000,
@@ -122,7 +132,9 @@ export function createAuthorizationServer(
       id_token_signed_response_alg: options.signingKeys.alg,
     },
     jwks: { keys: options.signingKeys.keys },
-    cookies: { keys: [deriveSecret(options.encryptionKey, 'cookies').toString('base64url')] },
+    cookies: {
+      keys: encryptionKeys.map((key) => deriveSecret(key.secret, 'cookies').toString('base64url')),
+    },
     scopes: ['openid', ...options.scopes],
     claims: { openid: ['sub'] },
     responseTypes: ['code'],
@@ -277,7 +289,17 @@ export function createAuthorizationServer(
     ...options.upstream,
     redirectUri: `${issuer}${PREFIX}callback`,
   });
+  const upstreamTokens = createUpstreamTokenStore({
+    store,
+    keys: encryptionKeys,
+    ttlSeconds: options.ttl.refreshTokenSeconds,
+    refresh: (refreshToken) => upstream.refresh(refreshToken),
+    userinfoUrl: () => upstream.userinfoUrl(),
+    origins: () => upstream.origins(),
+    logger,
+  });
   const interactions = createInteractions({
+    upstreamTokens,
     provider,
     upstream,
     logger,
@@ -287,7 +309,7 @@ export function createAuthorizationServer(
     scopeMap: options.scopeMap,
     records: store,
     rememberSeconds: options.ttl.refreshTokenSeconds,
-    csrfSecret: deriveSecret(options.encryptionKey, 'consent'),
+    csrfSecret: deriveSecret(firstSecret, 'consent'),
     consentTtlSeconds: 600,
     now,
   });
@@ -298,6 +320,7 @@ export function createAuthorizationServer(
     issuer,
     jwks: publicKeySet(options.signingKeys),
     isTokenActive: (claims) => liveness.isActive(claims),
+    upstreamFor: (subject) => upstreamTokens.accessFor(subject),
     handles: (path) => path.startsWith(PREFIX) || METADATA_PATHS.includes(path),
     async handle(request, response) {
       const url = new URL(request.url ?? '/', issuer);
