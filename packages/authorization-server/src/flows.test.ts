@@ -179,6 +179,22 @@ async function codeFor(clientId: string, person: TestPerson = CAROL, consent = t
   return { code: answer.get('code') as string, verifier, answer };
 }
 
+describe('registration', () => {
+  it('refuses an http:// redirect URI off loopback (invalid_redirect_uri)', async () => {
+    const attempt = (redirect: string) =>
+      fetch(`${app.url}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: [redirect], token_endpoint_auth_method: 'none' }),
+      });
+    const refused = await attempt('http://host.example/callback');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toBe('invalid_redirect_uri');
+    expect((await attempt('https://host.example/callback')).status).toBe(201);
+    expect((await attempt('http://localhost:7777/callback')).status).toBe(201);
+  });
+});
+
 describe('authorization requests', () => {
   it('refuses a redirect URI the client did not register, without redirecting', async () => {
     const clientId = await register();

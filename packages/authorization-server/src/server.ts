@@ -101,6 +101,7 @@ export interface AuthorizationServer {
 }
 
 const PREFIX = '/oauth/';
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const METADATA_PATHS = [
   '/.well-known/oauth-authorization-server',
   '/.well-known/openid-configuration',
@@ -138,6 +139,23 @@ export function createAuthorizationServer(
     scopes: ['openid', ...options.scopes],
     claims: { openid: ['sub'] },
     responseTypes: ['code'],
+    // OAuth 2.1: a redirect URI is https, loopback http (RFC 8252) or an app's own scheme;
+    // oidc-provider accepts http:// anywhere for web clients. Checked for every client (DCR,
+    // CIMD, configured), through the one hook that sees the whole metadata.
+    extraClientMetadata: {
+      properties: ['software_id'],
+      validator(_ctx: unknown, key: string, _value: unknown, metadata: Record<string, unknown>) {
+        if (key !== 'software_id') return;
+        const uris = Array.isArray(metadata.redirect_uris) ? metadata.redirect_uris : [];
+        for (const uri of uris) {
+          const parsed = typeof uri === 'string' ? URL.parse(uri) : null;
+          if (parsed?.protocol === 'http:' && !LOOPBACK_HOSTS.has(parsed.hostname))
+            throw new errors.InvalidRedirectUri(
+              'redirect_uris must use https, or http only on a loopback address',
+            );
+        }
+      },
+    },
     // Exact redirect URI matching: the request must name one (loopback ports may vary, RFC 8252).
     allowOmittingSingleRegisteredRedirectUri: false,
     pkce: { required: () => true }, // oidc-provider 9 accepts S256 only
