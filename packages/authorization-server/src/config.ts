@@ -57,6 +57,14 @@ export const authorizationServerConfig = configPiece(
     /** Dynamic registrations one client address may make per OAUTH_DCR_WINDOW_S (429 beyond). */
     OAUTH_DCR_LIMIT: positiveInt(20),
     OAUTH_DCR_WINDOW_S: seconds(3600),
+    /**
+     * Authorization requests (each opens a sign-in held ten minutes) one client address may
+     * start per OAUTH_ENDPOINT_WINDOW_S; beyond, a 429 page with Retry-After.
+     */
+    OAUTH_AUTHORIZE_LIMIT: positiveInt(60),
+    /** Token and revocation requests one client address may make per window (429 beyond). */
+    OAUTH_TOKEN_LIMIT: positiveInt(120),
+    OAUTH_ENDPOINT_WINDOW_S: seconds(60),
     /** A client registered by DCR and not used for this long is forgotten. */
     OAUTH_DCR_CLIENT_IDLE_TTL_S: seconds(30 * 24 * 3600),
     /** Client ID Metadata Documents (an HTTPS `client_id`), for 2026-07-28 hosts. */

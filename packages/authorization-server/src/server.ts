@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UpstreamAccess } from '@mcp-runway/auth';
 import type { Logger } from '@mcp-runway/logging';
+import type { RateLimiter } from '@mcp-runway/rate-limit';
 import type { JSONWebKeySet } from 'jose';
 import { type Client, errors, type KoaContextWithOIDC, Provider } from 'oidc-provider';
 import { renderProblem } from './consent.js';
@@ -67,6 +68,17 @@ export interface AuthorizationServerOptions {
   registrationLimit?: {
     limit: number;
     windowSeconds: number;
+    clientKey(request: IncomingMessage): string;
+  };
+  /**
+   * Requests per client address per window at the browser's authorization endpoint (each
+   * opens an interaction held for ten minutes: an HTML 429 page beyond) and at the token and
+   * revocation endpoints (brute force: 429 JSON, `temporarily_unavailable`), both with
+   * Retry-After. `clientKey` names the client as the rate limits do.
+   */
+  endpointLimits?: {
+    authorize: RateLimiter;
+    token: RateLimiter;
     clientKey(request: IncomingMessage): string;
   };
   /**
@@ -332,6 +344,50 @@ export function createAuthorizationServer(
     now,
   });
   const callback = provider.callback();
+
+  /** Answers 429 (and returns true) when this client address is past its endpoint limit. */
+  async function limitedEndpoint(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+  ): Promise<boolean> {
+    const limits = options.endpointLimits;
+    if (!limits) return false;
+    const browser = path === `${PREFIX}authorize`;
+    const token =
+      request.method === 'POST' && (path === `${PREFIX}token` || path === `${PREFIX}revoke`);
+    if (!browser && !token) return false;
+    const decision = await (browser ? limits.authorize : limits.token).consume(
+      limits.clientKey(request),
+    );
+    if (decision.allowed) return false;
+    const retryAfter = String(decision.retryAfterSeconds ?? decision.resetSeconds);
+    logger.info(
+      { kind: 'oauth-limit', path },
+      'authorization server request refused: limit reached',
+    );
+    if (browser) {
+      const page = renderProblem(
+        'Too many sign-in attempts',
+        `Too many sign-ins were started from your network. Wait ${retryAfter} s, then start again from your application.`,
+      );
+      response.writeHead(429, { ...page.headers, 'retry-after': retryAfter }).end(page.html);
+    } else {
+      response
+        .writeHead(429, {
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+          'retry-after': retryAfter,
+        })
+        .end(
+          JSON.stringify({
+            error: 'temporarily_unavailable',
+            error_description: 'Too many requests from this address; try again later',
+          }),
+        );
+    }
+    return true;
+  }
   const INTERACTION = new RegExp(`^${PREFIX}interaction/([\\w-]+)(/consent)?$`);
 
   return {
@@ -350,6 +406,7 @@ export function createAuthorizationServer(
           return await interactions.consent(request, response, page[1]);
         if (url.pathname === `${PREFIX}callback` && request.method === 'GET')
           return await interactions.callback(response, url);
+        if (await limitedEndpoint(request, response, url.pathname)) return;
         const limit = options.registrationLimit;
         if (limit && request.method === 'POST' && url.pathname === `${PREFIX}register`) {
           const used = await store.count(
@@ -388,6 +445,8 @@ export function createAuthorizationServer(
     },
     close() {
       store.close();
+      void options.endpointLimits?.authorize.close();
+      void options.endpointLimits?.token.close();
     },
   };
 }
