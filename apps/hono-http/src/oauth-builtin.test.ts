@@ -229,6 +229,13 @@ describe('OAUTH_SERVER=builtin with the example server', () => {
       sub: ERIN.sub,
     });
     expect(Object.keys(tokens)).not.toContain('id_token');
+    // The upstream token was issued, used for the profile, and never shown nor logged.
+    expect(exampleIdp.accessTokens.length).toBeGreaterThan(0);
+    for (const upstreamToken of exampleIdp.accessTokens) {
+      expect(JSON.stringify(tokens)).not.toContain(upstreamToken);
+      expect(JSON.stringify(profile)).not.toContain(upstreamToken);
+      expect(exampleApp.logs()).not.toContain(upstreamToken);
+    }
     await client.close();
   });
 });
