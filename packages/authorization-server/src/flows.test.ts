@@ -407,6 +407,50 @@ describe('codes and tokens', () => {
   });
 });
 
+describe('access token revocation', () => {
+  it('refuses an access token presented to /oauth/revoke from the next call, its grant alive', async () => {
+    const clientId = await register();
+    const { code, verifier } = await codeFor(clientId);
+    const issued = await token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      client_id: clientId,
+      redirect_uri: callback.url,
+    });
+    const accessToken = issued.body.access_token as string;
+    expect((await mcpCall(accessToken)).status).toBe(200);
+    const revoke = (client: string) =>
+      fetch(`${app.url}/oauth/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          token: accessToken,
+          token_type_hint: 'access_token',
+          client_id: client,
+        }),
+      });
+    // Another client may not revoke it.
+    const stranger = await revoke(await register('Stranger'));
+    expect(stranger.status).toBe(400);
+    expect(((await stranger.json()) as { error: string }).error).toBe('unauthorized_client');
+    expect((await mcpCall(accessToken)).status).toBe(200);
+
+    expect((await revoke(clientId)).status).toBe(200);
+    const refused = await mcpCall(accessToken);
+    expect(refused.status).toBe(401);
+    expect(refused.challenge).toContain('error="invalid_token"');
+    // Only that token: the grant lives on, and its refresh token gets a working one.
+    const refreshed = await token({
+      grant_type: 'refresh_token',
+      refresh_token: issued.body.refresh_token as string,
+      client_id: clientId,
+    });
+    expect(refreshed.status).toBe(200);
+    expect((await mcpCall(refreshed.body.access_token as string)).status).toBe(200);
+  });
+});
+
 describe('consent', () => {
   it('is remembered per person and client, across browser sessions', async () => {
     const clientId = await register('Remembered Host');

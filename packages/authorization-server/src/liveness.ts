@@ -33,6 +33,8 @@ export interface TokenLiveness {
   isActive(claims: Readonly<Record<string, unknown>>): Promise<boolean>;
   /** A grant was revoked in this process: forget what was cached for it. */
   revoked(grantId: string): void;
+  /** One access token revoked (presented to `/oauth/revoke`): its record and cache entry go. */
+  revokeToken(jti: string): Promise<void>;
 }
 
 const KIND = 'access';
@@ -75,6 +77,10 @@ export function createTokenLiveness({
     },
     revoked(grantId) {
       for (const [jti, entry] of cache) if (entry.grantId === grantId) cache.delete(jti);
+    },
+    async revokeToken(jti) {
+      cache.delete(jti);
+      await store.take(KIND, jti);
     },
   };
 }

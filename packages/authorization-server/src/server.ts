@@ -11,6 +11,7 @@ import type { Logger } from '@mcp-runway/logging';
 import type { RateLimiter } from '@mcp-runway/rate-limit';
 import type { JSONWebKeySet } from 'jose';
 import { type Client, errors, type KoaContextWithOIDC, Provider } from 'oidc-provider';
+import { createAccessRevocation } from './access-revocation.js';
 import { renderProblem } from './consent.js';
 import { consentKey, createInteractions } from './interactions.js';
 import { deriveSecret, publicKeySet, type SigningKeys } from './keys.js';
@@ -344,6 +345,13 @@ export function createAuthorizationServer(
     now,
   });
   const callback = provider.callback();
+  const jwks = publicKeySet(options.signingKeys);
+  const revokeAccessToken = createAccessRevocation({
+    issuer,
+    resource,
+    jwks,
+    revoke: (jti) => liveness.revokeToken(jti),
+  });
 
   /** Answers 429 (and returns true) when this client address is past its endpoint limit. */
   async function limitedEndpoint(
@@ -392,7 +400,7 @@ export function createAuthorizationServer(
 
   return {
     issuer,
-    jwks: publicKeySet(options.signingKeys),
+    jwks,
     isTokenActive: (claims) => liveness.isActive(claims),
     upstreamFor: (subject) => upstreamTokens.accessFor(subject),
     handles: (path) => path.startsWith(PREFIX) || METADATA_PATHS.includes(path),
@@ -432,9 +440,15 @@ export function createAuthorizationServer(
             return;
           }
         }
+        let forward = request;
+        if (request.method === 'POST' && url.pathname === `${PREFIX}revoke`) {
+          const passed = await revokeAccessToken(request, response);
+          if (!passed) return;
+          forward = passed;
+        }
         // RFC 8414's location for an issuer without a path: the same document.
-        if (url.pathname === METADATA_PATHS[0]) request.url = `${METADATA_PATHS[1]}${url.search}`;
-        await callback(request, response);
+        if (url.pathname === METADATA_PATHS[0]) forward.url = `${METADATA_PATHS[1]}${url.search}`;
+        await callback(forward, response);
       } catch (error) {
         logger.warn({ err: error, path: url.pathname }, 'authorization server page failed');
         if (!response.headersSent) {
