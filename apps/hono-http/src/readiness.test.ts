@@ -60,7 +60,27 @@ describeReadiness('hono-http, AUTH_MODE=oauth, ALLOWED_ORIGINS set', {
   origin: BROWSER_APP,
   headers: { authorization: `Bearer ${token}` },
   requireOAuth: true,
+  // The test authorization server has configured clients only (client credentials).
+  preregisteredClients: true,
   streamingTool,
+});
+
+// 2b. The built-in authorization server (OAUTH_SERVER=builtin): metadata, PKCE S256, CIMD and
+//     DCR, registration refusing a plain-HTTP redirect. Its tokens need a person's login in a
+//     browser (oauth-builtin.test.ts), so only the check that needs none runs here.
+const builtin = await startApp({
+  AUTH_MODE: 'oauth',
+  OAUTH_SERVER: 'builtin',
+  RESOURCE_URI: 'auto',
+  OAUTH_SCOPES: 'mcp:read',
+  // Never contacted: no one logs in here.
+  UPSTREAM_ISSUER: 'https://idp.invalid',
+  UPSTREAM_CLIENT_ID: 'mcp-runway',
+});
+afterAll(() => builtin.close());
+describeReadiness('hono-http, OAUTH_SERVER=builtin', {
+  url: builtin.mcpUrl,
+  only: ['authorization-server'],
 });
 
 // 3. API keys: no OAuth discovery, so the auth check reports n/a (and says why).

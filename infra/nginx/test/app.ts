@@ -15,6 +15,11 @@ export const APP_ENTRY = fileURLToPath(
   new URL('../node_modules/@mcp-runway/express-sessions/dist/main.js', import.meta.url),
 );
 
+/** apps/hono-http, built, for the built-in authorization server's replica test. */
+export const HONO_ENTRY = fileURLToPath(
+  new URL('../node_modules/@mcp-runway/hono-http/dist/main.js', import.meta.url),
+);
+
 /**
  * The app's import of @mcp-runway/example-server loads the fixture server of
  * @mcp-runway/testing instead (tools `echo`, `slow`, `whoami`, ...), so these tests never
@@ -56,10 +61,11 @@ function parseLines(output: string): LogLine[] {
 export async function startInstance(
   name: string,
   env: Record<string, string>,
+  entry = APP_ENTRY,
 ): Promise<AppInstance> {
-  if (!existsSync(APP_ENTRY))
-    throw new Error(`${APP_ENTRY} is missing: build the app (pnpm turbo run build) first`);
-  const child = start(process.execPath, [...fixture.args, APP_ENTRY], {
+  if (!existsSync(entry))
+    throw new Error(`${entry} is missing: build the app (pnpm turbo run build) first`);
+  const child = start(process.execPath, [...fixture.args, entry], {
     ...fixture.env,
     PORT: '0',
     METRICS_PORT: '0',

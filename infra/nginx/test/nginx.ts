@@ -44,11 +44,12 @@ export function nginxBinary(): string {
 /** Renders the template for these upstreams into a fresh temporary folder. */
 export async function renderForTest(
   upstreams: readonly string[],
+  port?: number,
 ): Promise<{ dir: string; confPath: string; port: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-nginx-'));
   // Run as root, nginx's workers drop to `nobody`: they must reach the temp folders.
   chmodSync(dir, 0o755);
-  const port = await freePort();
+  port ??= await freePort();
   const confPath = writeNginxConf(dir, {
     listen: `127.0.0.1:${port}`,
     runtimeDir: dir,
@@ -69,9 +70,10 @@ export async function checkConf(dir: string, confPath: string): Promise<string> 
   return stderr;
 }
 
-export async function startNginx(upstreams: readonly string[]): Promise<Nginx> {
+/** `port`: one chosen beforehand (the apps behind must know their public URL). @default a free one */
+export async function startNginx(upstreams: readonly string[], port?: number): Promise<Nginx> {
   const binary = nginxBinary();
-  const { dir, confPath, port } = await renderForTest(upstreams);
+  const { dir, confPath, port: listening } = await renderForTest(upstreams, port);
   await checkConf(dir, confPath);
   const child = start(
     binary,
@@ -79,7 +81,7 @@ export async function startNginx(upstreams: readonly string[]): Promise<Nginx> {
     {},
     'SIGTERM',
   );
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${listening}`;
   const errorLog = () => {
     const path = join(dir, 'error.log');
     return existsSync(path) ? readFileSync(path, 'utf8') : '';

@@ -18,7 +18,7 @@ import {
   prmUrls,
   protectedResourceMetadata,
 } from './metadata.js';
-import type { Authenticator, Principal } from './principal.js';
+import type { Authenticator, Principal, UpstreamAccess } from './principal.js';
 import type { ToolScopePolicies } from './tool-scopes.js';
 
 export interface Authentication {
@@ -61,6 +61,10 @@ export interface AuthenticationOptions {
 export interface BuiltinIssuer {
   issuer: string;
   jwks: JSONWebKeySet;
+  /** Whether a verified token's grant is still alive (revocation takes effect at once). */
+  isTokenActive?: (claims: Readonly<Record<string, unknown>>) => Promise<boolean>;
+  /** The person's upstream account (tokens kept encrypted), handed to tools as a capability. */
+  upstreamFor?: (subject: string) => UpstreamAccess;
 }
 
 /** Undefined when AUTH_MODE=none: the endpoint is open. */
@@ -107,12 +111,29 @@ export async function createAuthentication(
           issuer,
           audience: resource,
           ...(authorizationServer
-            ? { jwks: authorizationServer.jwks }
+            ? {
+                jwks: authorizationServer.jwks,
+                ...(authorizationServer.isTokenActive && {
+                  isActive: authorizationServer.isTokenActive,
+                }),
+              }
             : { jwksUrl: config.OAUTH_JWKS_URL ?? (await discoverJwksUrl(issuer)) }),
           challenge,
           logger,
         });
-  return { authenticator, challenge, metadata: { document, paths: prm.paths } };
+  const upstreamFor = authorizationServer?.upstreamFor;
+  return {
+    authenticator: upstreamFor
+      ? {
+          async authenticate(credentials) {
+            const principal = await authenticator.authenticate(credentials);
+            return { ...principal, upstream: upstreamFor(principal.id) };
+          },
+        }
+      : authenticator,
+    challenge,
+    metadata: { document, paths: prm.paths },
+  };
 }
 
 async function discoverJwksUrl(issuer: string): Promise<string> {

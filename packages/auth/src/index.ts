@@ -44,7 +44,13 @@ export type {
   ProtectedResourceMetadataOptions,
 } from './metadata.js';
 export { canonicalResourceUri, prmUrls, protectedResourceMetadata } from './metadata.js';
-export type { Authenticator, AuthInfo, Credentials, Principal } from './principal.js';
-export { toAuthInfo } from './principal.js';
+export type {
+  Authenticator,
+  AuthInfo,
+  Credentials,
+  Principal,
+  UpstreamAccess,
+} from './principal.js';
+export { toAuthInfo, UpstreamTokenUnavailableError } from './principal.js';
 export type { McpCall, ToolScopePolicies } from './tool-scopes.js';
 export { checkToolScopes, requiredScopes } from './tool-scopes.js';

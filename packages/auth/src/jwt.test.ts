@@ -211,4 +211,36 @@ describe('JWT checks against keys the test controls', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
   });
+
+  it('asks isActive after the checks: false is 401 invalid_token, a throw is 503', async () => {
+    const revoked = new Set(['t-2']);
+    const seen: unknown[] = [];
+    const auth = createJwtAuthenticator({
+      issuer: keys.issuer,
+      audience: RESOURCE,
+      jwksUrl: keys.jwksUrl,
+      challenge,
+      isActive: async (payload) => {
+        seen.push(payload.jti);
+        if (payload.jti === 't-3') throw new Error('store unavailable');
+        return !revoked.has(payload.jti as string);
+      },
+    });
+    await expect(
+      auth.authenticate(bearer(await keys.sign(claims({ jti: 't-1' }), 'k1'))),
+    ).resolves.toMatchObject({ id: 'user-7' });
+    const error = await refusal(
+      auth.authenticate(bearer(await keys.sign(claims({ jti: 't-2' }), 'k1'))),
+    );
+    expect(error.headers?.['WWW-Authenticate']).toContain('error="invalid_token"');
+    const outage = await auth
+      .authenticate(bearer(await keys.sign(claims({ jti: 't-3' }), 'k1')))
+      .catch((caught: unknown) => caught);
+    expect(outage).toBeInstanceOf(ServiceUnavailableError);
+    // Never asked about a token that fails verification.
+    await refusal(
+      auth.authenticate(bearer(await keys.sign(claims({ jti: 't-4', aud: OTHER_RESOURCE }), 'k1'))),
+    );
+    expect(seen).toEqual(['t-1', 't-2', 't-3']);
+  });
 });

@@ -39,6 +39,13 @@ export interface JwtAuthenticatorOptions {
   jwksCacheMaxAgeMs?: number;
   /** @default 5_000 */
   jwksTimeoutMs?: number;
+  /**
+   * Asked after the signature and claims verify: is the token still alive at its issuer (its
+   * grant not revoked)? `false` refuses it (401 `invalid_token`); a throw means the answer
+   * could not be had (503, the client keeps its token). The built-in authorization server's
+   * `isTokenActive`; unset, a JWT lives out its `exp`.
+   */
+  isActive?: (claims: Readonly<Record<string, unknown>>) => Promise<boolean>;
   logger?: Logger;
 }
 
@@ -131,6 +138,22 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
           cause: error,
           headers: { 'Retry-After': '5' },
         });
+      }
+      if (options.isActive) {
+        let active: boolean;
+        try {
+          active = await options.isActive(payload);
+        } catch (error) {
+          logger?.error({ err: error }, 'cannot check whether access tokens are revoked');
+          throw new ServiceUnavailableError('Service unavailable: cannot check access tokens now', {
+            cause: error,
+            headers: { 'Retry-After': '5' },
+          });
+        }
+        if (!active) {
+          logger?.info({ kind: 'oauth', reason: 'revoked' }, 'authentication refused');
+          throw unauthorized(challenge, 'The access token was revoked');
+        }
       }
       const principal = principalFromClaims(payload, audience);
       if (!principal) throw unauthorized(challenge, 'The access token names no subject or client');

@@ -10,6 +10,38 @@ export interface Principal {
   readonly expiresAt?: number;
   /** The resource (audience) the token was issued for: this server's canonical URI. */
   readonly resource?: string;
+  /**
+   * The person's account at the company identity provider, for tools that call its API on
+   * their behalf: set by the built-in authorization server (OAUTH_SERVER=builtin) only.
+   */
+  readonly upstream?: UpstreamAccess;
+}
+
+/**
+ * A capability bound to one signed-in person: their upstream (identity provider) tokens, kept
+ * encrypted by the built-in authorization server, used without ever being shown. Tools reach
+ * it as `ctx.http.authInfo.extra.upstream`; it never leaves the process (the MCP client never
+ * sees an upstream token).
+ */
+export interface UpstreamAccess {
+  /** The provider's user-info endpoint, when it has one: what `upstream_profile` reads. */
+  userinfoUrl(): Promise<string | undefined>;
+  /**
+   * A current upstream access token (refreshed upstream when it has expired and a refresh
+   * token was issued). Throws `UpstreamTokenUnavailableError` when there is none: the person
+   * must sign in again.
+   */
+  token(): Promise<string>;
+  /**
+   * `fetch` with the person's upstream token as a Bearer credential, only to the provider's own
+   * origins (its issuer, token and user-info endpoints); any other URL throws.
+   */
+  fetch(url: string | URL, init?: RequestInit): Promise<Response>;
+}
+
+/** No upstream token for this person (never stored, expired, or not refreshable). */
+export class UpstreamTokenUnavailableError extends Error {
+  override readonly name = 'UpstreamTokenUnavailableError';
 }
 
 /** The raw credential headers of one request, as the adapter found them. */
@@ -56,5 +88,6 @@ export function toAuthInfo(principal: Principal, token: string): AuthInfo {
   };
   if (principal.expiresAt !== undefined) info.expiresAt = principal.expiresAt;
   if (principal.resource !== undefined) info.resource = new URL(principal.resource);
+  if (principal.upstream && info.extra) info.extra.upstream = principal.upstream;
   return info;
 }

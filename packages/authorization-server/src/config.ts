@@ -7,6 +7,7 @@ import { boolean, configPiece, isLoopbackAddress, positiveInt, secret } from '@m
 import { z } from 'zod';
 import { parseSigningKeys } from './keys.js';
 import { parseScopeMap } from './scope-map.js';
+import { parseEncryptionKeys } from './upstream-tokens.js';
 
 function seconds(defaultValue: number) {
   return z.coerce.number().int().positive().default(defaultValue);
@@ -43,7 +44,11 @@ export const authorizationServerConfig = configPiece(
     OAUTH_SCOPE_MAP: z.string().optional(),
     /** The private JWK set access tokens are signed with (first key signs; the rest verify). */
     OAUTH_SIGNING_KEYS: secret(z.string().optional()),
-    /** At least 32 characters: the cookie keys and the consent tokens derive from it. */
+    /**
+     * At least 32 characters: the cookie keys, the consent tokens and the key upstream tokens
+     * are sealed with derive from it. Rotation: comma-separated `kid:secret` entries, the new
+     * one first (it seals and signs; every entry opens and verifies).
+     */
     OAUTH_ENCRYPTION_KEY: secret(z.string().min(32).optional()),
     /** Pre-registered clients: a JSON array of client metadata (RFC 7591 names). */
     OAUTH_CLIENTS: secret(z.string().optional()),
@@ -52,12 +57,25 @@ export const authorizationServerConfig = configPiece(
     /** Dynamic registrations one client address may make per OAUTH_DCR_WINDOW_S (429 beyond). */
     OAUTH_DCR_LIMIT: positiveInt(20),
     OAUTH_DCR_WINDOW_S: seconds(3600),
+    /**
+     * Authorization requests (each opens a sign-in held ten minutes) one client address may
+     * start per OAUTH_ENDPOINT_WINDOW_S; beyond, a 429 page with Retry-After.
+     */
+    OAUTH_AUTHORIZE_LIMIT: positiveInt(60),
+    /** Token and revocation requests one client address may make per window (429 beyond). */
+    OAUTH_TOKEN_LIMIT: positiveInt(120),
+    OAUTH_ENDPOINT_WINDOW_S: seconds(60),
     /** A client registered by DCR and not used for this long is forgotten. */
     OAUTH_DCR_CLIENT_IDLE_TTL_S: seconds(30 * 24 * 3600),
     /** Client ID Metadata Documents (an HTTPS `client_id`), for 2026-07-28 hosts. */
     OAUTH_CIMD: boolean(true),
     OAUTH_ACCESS_TOKEN_TTL_S: seconds(600),
     OAUTH_REFRESH_TOKEN_TTL_S: seconds(14 * 24 * 3600),
+    /**
+     * How long a replica reuses a "this access token's grant is not revoked" answer
+     * (milliseconds). 0: the state store is asked on every call.
+     */
+    OAUTH_REVOCATION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   },
   (config, problem) => {
     if (config.AUTH_MODE !== 'oauth' || config.OAUTH_SERVER !== 'builtin') return;
@@ -85,6 +103,13 @@ export const authorizationServerConfig = configPiece(
         parseSigningKeys(config.OAUTH_SIGNING_KEYS);
       } catch (error) {
         problem('OAUTH_SIGNING_KEYS', (error as Error).message);
+      }
+    }
+    if (config.OAUTH_ENCRYPTION_KEY) {
+      try {
+        parseEncryptionKeys(config.OAUTH_ENCRYPTION_KEY);
+      } catch (error) {
+        problem('OAUTH_ENCRYPTION_KEY', (error as Error).message);
       }
     }
     if (config.OAUTH_SCOPE_MAP) {
@@ -115,7 +140,10 @@ export const authorizationServerConfig = configPiece(
         'is required off loopback: tokens signed with an ephemeral key die with the process and differ per replica',
       );
     if (!config.OAUTH_ENCRYPTION_KEY)
-      problem('OAUTH_ENCRYPTION_KEY', 'is required off loopback (cookies and consent tokens)');
+      problem(
+        'OAUTH_ENCRYPTION_KEY',
+        'is required off loopback (cookies, consent tokens, upstream tokens)',
+      );
     const resource = typeof config.RESOURCE_URI === 'string' ? config.RESOURCE_URI : undefined;
     if (resource?.startsWith('http://'))
       problem('RESOURCE_URI', 'must be https:// off loopback: the built-in issuer is its origin');

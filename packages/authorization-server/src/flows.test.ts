@@ -118,6 +118,30 @@ async function token(
   return { status: response.status, body: (await response.json()) as Record<string, string> };
 }
 
+/** One MCP request with a bearer token: its status and challenge. */
+async function mcpCall(accessToken: string) {
+  const response = await fetch(`${app.url}/mcp`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'flows-test', version: '1.0.0' },
+      },
+    }),
+  });
+  await response.arrayBuffer();
+  return { status: response.status, challenge: response.headers.get('www-authenticate') };
+}
+
 /** A person in the browser, from the authorization URL to the code (consent if asked). */
 async function authorizeInBrowser(
   url: string,
@@ -154,6 +178,22 @@ async function codeFor(clientId: string, person: TestPerson = CAROL, consent = t
   );
   return { code: answer.get('code') as string, verifier, answer };
 }
+
+describe('registration', () => {
+  it('refuses an http:// redirect URI off loopback (invalid_redirect_uri)', async () => {
+    const attempt = (redirect: string) =>
+      fetch(`${app.url}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: [redirect], token_endpoint_auth_method: 'none' }),
+      });
+    const refused = await attempt('http://host.example/callback');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toBe('invalid_redirect_uri');
+    expect((await attempt('https://host.example/callback')).status).toBe(201);
+    expect((await attempt('http://localhost:7777/callback')).status).toBe(201);
+  });
+});
 
 describe('authorization requests', () => {
   it('refuses a redirect URI the client did not register, without redirecting', async () => {
@@ -338,6 +378,10 @@ describe('codes and tokens', () => {
     });
     expect(stolen.body.error).toBe('invalid_grant');
 
+    // Both access tokens of the grant work until it is revoked...
+    expect((await mcpCall(first.body.access_token as string)).status).toBe(200);
+    expect((await mcpCall(refreshed.body.access_token as string)).status).toBe(200);
+
     const revoked = await fetch(`${app.url}/oauth/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -347,12 +391,63 @@ describe('codes and tokens', () => {
       }),
     });
     expect(revoked.status).toBe(200);
+    // ...and the very next call with either is refused, though neither has expired.
+    for (const accessToken of [refreshed.body.access_token, first.body.access_token]) {
+      const refused = await mcpCall(accessToken as string);
+      expect(refused.status).toBe(401);
+      expect(refused.challenge).toContain('error="invalid_token"');
+      expect(refused.challenge).toContain('revoked');
+    }
     const after = await token({
       grant_type: 'refresh_token',
       refresh_token: refreshed.body.refresh_token as string,
       client_id: clientId,
     });
     expect(after.body.error).toBe('invalid_grant');
+  });
+});
+
+describe('access token revocation', () => {
+  it('refuses an access token presented to /oauth/revoke from the next call, its grant alive', async () => {
+    const clientId = await register();
+    const { code, verifier } = await codeFor(clientId);
+    const issued = await token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      client_id: clientId,
+      redirect_uri: callback.url,
+    });
+    const accessToken = issued.body.access_token as string;
+    expect((await mcpCall(accessToken)).status).toBe(200);
+    const revoke = (client: string) =>
+      fetch(`${app.url}/oauth/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          token: accessToken,
+          token_type_hint: 'access_token',
+          client_id: client,
+        }),
+      });
+    // Another client may not revoke it.
+    const stranger = await revoke(await register('Stranger'));
+    expect(stranger.status).toBe(400);
+    expect(((await stranger.json()) as { error: string }).error).toBe('unauthorized_client');
+    expect((await mcpCall(accessToken)).status).toBe(200);
+
+    expect((await revoke(clientId)).status).toBe(200);
+    const refused = await mcpCall(accessToken);
+    expect(refused.status).toBe(401);
+    expect(refused.challenge).toContain('error="invalid_token"');
+    // Only that token: the grant lives on, and its refresh token gets a working one.
+    const refreshed = await token({
+      grant_type: 'refresh_token',
+      refresh_token: issued.body.refresh_token as string,
+      client_id: clientId,
+    });
+    expect(refreshed.status).toBe(200);
+    expect((await mcpCall(refreshed.body.access_token as string)).status).toBe(200);
   });
 });
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { type AuthConfig, type Endpoint, resourceUri } from '@mcp-runway/auth';
 import { isLoopbackAddress } from '@mcp-runway/config';
 import type { Logger } from '@mcp-runway/logging';
-import { clientKey, parseTrustProxy } from '@mcp-runway/rate-limit';
+import { clientKey, createRateLimiter, parseTrustProxy } from '@mcp-runway/rate-limit';
 import type { Redis } from 'ioredis';
 import type { AuthorizationServerConfig } from './config.js';
 import { ephemeralSigningKeys, parseSigningKeys } from './keys.js';
@@ -94,7 +94,18 @@ export async function createAuthorizationServerFromConfig(
       accessTokenSeconds: config.OAUTH_ACCESS_TOKEN_TTL_S,
       refreshTokenSeconds: config.OAUTH_REFRESH_TOKEN_TTL_S,
     },
+    revocationCacheMs: config.OAUTH_REVOCATION_CACHE_MS,
     trustProxy: Boolean(config.TRUST_PROXY),
+    endpointLimits: {
+      authorize: endpointLimiter(config, config.OAUTH_AUTHORIZE_LIMIT, 'authorize', redis, logger),
+      token: endpointLimiter(config, config.OAUTH_TOKEN_LIMIT, 'token', redis, logger),
+      clientKey: (request) =>
+        clientKey({
+          remoteAddress: request.socket.remoteAddress,
+          forwardedFor: request.headers['x-forwarded-for'] as string | undefined,
+          trustProxy,
+        }),
+    },
     registrationLimit: {
       limit: config.OAUTH_DCR_LIMIT,
       windowSeconds: config.OAUTH_DCR_WINDOW_S,
@@ -108,6 +119,23 @@ export async function createAuthorizationServerFromConfig(
     },
     logger,
     ...(now && { now }),
+  });
+}
+
+/** Per client address, shared by the replicas through Redis (per instance while it is away). */
+function endpointLimiter(
+  config: BuiltinServerConfig,
+  points: number,
+  endpoint: string,
+  redis: Redis | undefined,
+  logger: Logger,
+) {
+  return createRateLimiter({
+    points,
+    durationSeconds: config.OAUTH_ENDPOINT_WINDOW_S,
+    redis,
+    keyPrefix: `${config.REDIS_KEY_PREFIX ?? 'mcp-runway'}:oauth-limit:${endpoint}`,
+    logger,
   });
 }
 

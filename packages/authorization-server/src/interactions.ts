@@ -10,7 +10,7 @@ import type { Provider } from 'oidc-provider';
 import { checkConsentToken, consentToken, renderConsent, renderProblem } from './consent.js';
 import { allowedScopes, type ScopeMap } from './scope-map.js';
 import type { RecordStore } from './store.js';
-import type { PendingLogin, Upstream } from './upstream.js';
+import type { PendingLogin, Upstream, UpstreamTokens } from './upstream.js';
 
 /** What we know of a person from their last login: the scopes they may be granted. */
 export interface Account {
@@ -30,6 +30,8 @@ export interface InteractionOptions {
   records: RecordStore;
   /** Seconds a person's scopes and consents are kept (the refresh-token lifetime). */
   rememberSeconds: number;
+  /** Where the person's upstream tokens are kept, encrypted. */
+  upstreamTokens: { save(subject: string, tokens: UpstreamTokens): Promise<void> };
   csrfSecret: Buffer;
   /** Seconds a consent page stays usable. */
   consentTtlSeconds: number;
@@ -213,6 +215,7 @@ export function createInteractions(options: InteractionOptions) {
         { scopes } satisfies Account,
         options.rememberSeconds,
       );
+      await options.upstreamTokens.save(identity.sub, identity.tokens);
       result = { login: { accountId: identity.sub } };
       logger.info({ kind: 'oauth-login', scopes }, 'upstream login succeeded');
     } catch (error) {

@@ -92,5 +92,6 @@ declare module 'oidc-provider' {
     InvalidTarget: new (description?: string) => Error;
     InvalidClient: new (description?: string, detail?: string) => Error;
     InvalidClientMetadata: new (description?: string) => Error;
+    InvalidRedirectUri: new (description?: string) => Error;
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Dynamic Client Registration's own limits: registrations per client address per window, and
- * a registered client forgotten once unused for OAUTH_DCR_CLIENT_IDLE_TTL_S.
+ * a registered client forgotten once unused for OAUTH_DCR_CLIENT_IDLE_TTL_S. And the limits
+ * of the other endpoints: authorization requests (a page) and token requests (JSON).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore } from './memory-store.js';
@@ -14,6 +15,9 @@ beforeAll(async () => {
     UPSTREAM_CLIENT_ID: 'mcp-runway',
     OAUTH_DCR_LIMIT: '2',
     OAUTH_DCR_WINDOW_S: '600',
+    OAUTH_AUTHORIZE_LIMIT: '2',
+    OAUTH_TOKEN_LIMIT: '2',
+    OAUTH_ENDPOINT_WINDOW_S: '600',
   });
 });
 afterAll(async () => {
@@ -53,5 +57,36 @@ describe('dynamic client registration', () => {
     expect(await clients.find('used')).toBeDefined(); // 8 s after its last use
     expect(await clients.find('unused')).toBeUndefined(); // 16 s after registration
     store.close();
+  });
+});
+
+describe('the other endpoints', () => {
+  it('limit authorization requests per address, with a 429 page and Retry-After', async () => {
+    const authorize = () => fetch(`${app.url}/oauth/authorize?client_id=nobody&response_type=code`);
+    for (let i = 0; i < 2; i++) expect((await authorize()).status).toBe(400); // unknown client
+    const refused = await authorize();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(refused.headers.get('content-type')).toContain('text/html');
+    expect(refused.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await refused.text()).toContain('Too many sign-in attempts');
+  });
+
+  it('limit token requests per address, with a 429 JSON error and Retry-After', async () => {
+    const token = () =>
+      fetch(`${app.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: 'guess',
+          client_id: 'nobody',
+        }),
+      });
+    for (let i = 0; i < 2; i++) expect((await token()).status).toBeLessThan(429);
+    const refused = await token();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await refused.json()).toMatchObject({ error: 'temporarily_unavailable' });
   });
 });

@@ -71,6 +71,9 @@ beforeAll(async () => {
     UPSTREAM_CLIENT_ID: UPSTREAM.clientId,
     UPSTREAM_CLIENT_SECRET: UPSTREAM.clientSecret,
     UPSTREAM_SCOPES: 'openid email',
+    // Every call asks Redis whether its grant was revoked: deterministic across replicas
+    // (with the default window, the other replica would notice within a second).
+    OAUTH_REVOCATION_CACHE_MS: '0',
   };
   replicas = await Promise.all([0, 1].map(() => startApp(env, { publicUrl: balancer.url })));
   balancer.targets.push(...replicas.map((replica) => replica.url));
@@ -135,4 +138,31 @@ it('completes a login that starts on one replica and comes back to the other', a
   }
   expect(new Set(balancer.served.slice(before).map(([index]) => index))).toEqual(new Set([0, 1]));
   await client.close();
+
+  // Revoked on one replica, refused at once by both.
+  const tokens = host.tokens() as { access_token: string; refresh_token: string };
+  const revoked = await fetch(`${balancer.url}/oauth/revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      token: tokens.refresh_token,
+      client_id: (host.clientInformation() as { client_id: string }).client_id,
+    }),
+  });
+  expect(revoked.status).toBe(200);
+  const after = balancer.served.length;
+  for (let i = 0; i < 2; i++) {
+    const refused = await fetch(mcpUrl, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${tokens.access_token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  }
+  expect(new Set(balancer.served.slice(after).map(([index]) => index))).toEqual(new Set([0, 1]));
 });

@@ -6,18 +6,23 @@
  * serves it all under the MCP server's origin: `/oauth/*` and the two metadata documents.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UpstreamAccess } from '@mcp-runway/auth';
 import type { Logger } from '@mcp-runway/logging';
+import type { RateLimiter } from '@mcp-runway/rate-limit';
 import type { JSONWebKeySet } from 'jose';
 import { type Client, errors, type KoaContextWithOIDC, Provider } from 'oidc-provider';
+import { createAccessRevocation } from './access-revocation.js';
 import { renderProblem } from './consent.js';
 import { consentKey, createInteractions } from './interactions.js';
 import { deriveSecret, publicKeySet, type SigningKeys } from './keys.js';
+import { createTokenLiveness } from './liveness.js';
 import { fetchLoopbackClient, isLoopbackClientId } from './loopback-cimd.js';
 import { createMemoryStore } from './memory-store.js';
 import { publicHost } from './public-host.js';
 import type { ScopeMap } from './scope-map.js';
 import type { StateStore } from './store.js';
 import { createUpstream, type UpstreamOptions } from './upstream.js';
+import { createUpstreamTokenStore, parseEncryptionKeys } from './upstream-tokens.js';
 
 export interface AuthorizationServerOptions {
   /** The issuer: this server's origin, e.g. `https://mcp.example.com`. */
@@ -34,7 +39,11 @@ export interface AuthorizationServerOptions {
    */
   defaultScopes?: readonly string[];
   signingKeys: SigningKeys;
-  /** The secret cookie keys and consent tokens derive from (OAUTH_ENCRYPTION_KEY). */
+  /**
+   * OAUTH_ENCRYPTION_KEY: one secret, or comma-separated `kid:secret` entries (the first seals
+   * upstream tokens and signs cookies, every one opens and verifies). Cookie keys, consent
+   * tokens and the upstream-token key derive from it.
+   */
   encryptionKey: string;
   upstream: Omit<UpstreamOptions, 'redirectUri'>;
   scopeMap?: ScopeMap | undefined;
@@ -49,12 +58,28 @@ export interface AuthorizationServerOptions {
   };
   ttl: { accessTokenSeconds: number; refreshTokenSeconds: number };
   /**
+   * How long this process reuses a "not revoked" answer for an access token (milliseconds;
+   * OAUTH_REVOCATION_CACHE_MS). 0: the store is asked on every call. @default 1000
+   */
+  revocationCacheMs?: number;
+  /**
    * Dynamic registrations one client may make per window (429 beyond): `clientKey` names the
    * client, as the rate limits do (its address, through trusted proxies).
    */
   registrationLimit?: {
     limit: number;
     windowSeconds: number;
+    clientKey(request: IncomingMessage): string;
+  };
+  /**
+   * Requests per client address per window at the browser's authorization endpoint (each
+   * opens an interaction held for ten minutes: an HTML 429 page beyond) and at the token and
+   * revocation endpoints (brute force: 429 JSON, `temporarily_unavailable`), both with
+   * Retry-After. `clientKey` names the client as the rate limits do.
+   */
+  endpointLimits?: {
+    authorize: RateLimiter;
+    token: RateLimiter;
     clientKey(request: IncomingMessage): string;
   };
   /**
@@ -75,12 +100,21 @@ export interface AuthorizationServer {
   jwks: JSONWebKeySet;
   /** Whether `handle` serves this path. */
   handles(path: string): boolean;
+  /**
+   * Whether a verified access token's grant is still alive: false once it was revoked (its
+   * refresh token or grant), on any replica sharing the store. Throws when the store cannot
+   * answer. The resource server asks it on every call (`BuiltinIssuer.isTokenActive`).
+   */
+  isTokenActive(claims: Readonly<Record<string, unknown>>): Promise<boolean>;
+  /** The person's upstream account for tools (their tokens, kept encrypted, never shown). */
+  upstreamFor(subject: string): UpstreamAccess;
   /** Serves one request for a path `handles` accepts. */
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
   close(): void;
 }
 
 const PREFIX = '/oauth/';
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const METADATA_PATHS = [
   '/.well-known/oauth-authorization-server',
   '/.well-known/openid-configuration',
@@ -95,6 +129,12 @@ export function createAuthorizationServer(
     options.store ??
     createMemoryStore({ clientIdleTtlSeconds: options.registration.clientIdleTtlSeconds });
   const resourceScope = options.scopes.join(' ');
+  const encryptionKeys = parseEncryptionKeys(options.encryptionKey);
+  const firstSecret = (encryptionKeys[0] as { secret: string }).secret;
+  const liveness = createTokenLiveness({
+    store,
+    cacheMs: options.revocationCacheMs ?? 1000,
+  });
 
   const provider = new Provider(issuer, {
     adapter: (model: string) => store.adapterFor(model),
@@ -106,10 +146,29 @@ export function createAuthorizationServer(
       id_token_signed_response_alg: options.signingKeys.alg,
     },
     jwks: { keys: options.signingKeys.keys },
-    cookies: { keys: [deriveSecret(options.encryptionKey, 'cookies').toString('base64url')] },
+    cookies: {
+      keys: encryptionKeys.map((key) => deriveSecret(key.secret, 'cookies').toString('base64url')),
+    },
     scopes: ['openid', ...options.scopes],
     claims: { openid: ['sub'] },
     responseTypes: ['code'],
+    // OAuth 2.1: a redirect URI is https, loopback http (RFC 8252) or an app's own scheme;
+    // oidc-provider accepts http:// anywhere for web clients. Checked for every client (DCR,
+    // CIMD, configured), through the one hook that sees the whole metadata.
+    extraClientMetadata: {
+      properties: ['software_id'],
+      validator(_ctx: unknown, key: string, _value: unknown, metadata: Record<string, unknown>) {
+        if (key !== 'software_id') return;
+        const uris = Array.isArray(metadata.redirect_uris) ? metadata.redirect_uris : [];
+        for (const uri of uris) {
+          const parsed = typeof uri === 'string' ? URL.parse(uri) : null;
+          if (parsed?.protocol === 'http:' && !LOOPBACK_HOSTS.has(parsed.hostname))
+            throw new errors.InvalidRedirectUri(
+              'redirect_uris must use https, or http only on a loopback address',
+            );
+        }
+      },
+    },
     // Exact redirect URI matching: the request must name one (loopback ports may vary, RFC 8252).
     allowOmittingSingleRegisteredRedirectUri: false,
     pkce: { required: () => true }, // oidc-provider 9 accepts S256 only
@@ -139,6 +198,22 @@ export function createAuthorizationServer(
       RefreshToken: options.ttl.refreshTokenSeconds,
       Session: options.ttl.refreshTokenSeconds,
       IdToken: 600,
+    },
+    formats: {
+      customizers: {
+        // Every access token is recorded under its grant as it is signed: the resource server
+        // accepts it only while both exist (see liveness.ts).
+        jwt: async (
+          _ctx: unknown,
+          token: { grantId?: string },
+          structured: { payload: { jti?: string; exp?: number } },
+        ) => {
+          const { jti, exp } = structured.payload;
+          if (!token.grantId || !jti || !exp)
+            throw new Error('an access token without a grant, jti or exp');
+          await liveness.issued(jti, token.grantId, exp);
+        },
+      },
     },
     interactions: {
       url: (_ctx: unknown, interaction: { uid: string }) =>
@@ -212,6 +287,9 @@ export function createAuthorizationServer(
       await next();
     },
   );
+  provider.on('grant.revoked', (_ctx: unknown, grantId: unknown) => {
+    if (typeof grantId === 'string') liveness.revoked(grantId);
+  });
   provider.on('server_error', (_ctx: unknown, error: unknown) =>
     logger.error({ err: error }, 'authorization server error'),
   );
@@ -242,7 +320,17 @@ export function createAuthorizationServer(
     ...options.upstream,
     redirectUri: `${issuer}${PREFIX}callback`,
   });
+  const upstreamTokens = createUpstreamTokenStore({
+    store,
+    keys: encryptionKeys,
+    ttlSeconds: options.ttl.refreshTokenSeconds,
+    refresh: (refreshToken) => upstream.refresh(refreshToken),
+    userinfoUrl: () => upstream.userinfoUrl(),
+    origins: () => upstream.origins(),
+    logger,
+  });
   const interactions = createInteractions({
+    upstreamTokens,
     provider,
     upstream,
     logger,
@@ -252,16 +340,69 @@ export function createAuthorizationServer(
     scopeMap: options.scopeMap,
     records: store,
     rememberSeconds: options.ttl.refreshTokenSeconds,
-    csrfSecret: deriveSecret(options.encryptionKey, 'consent'),
+    csrfSecret: deriveSecret(firstSecret, 'consent'),
     consentTtlSeconds: 600,
     now,
   });
   const callback = provider.callback();
+  const jwks = publicKeySet(options.signingKeys);
+  const revokeAccessToken = createAccessRevocation({
+    issuer,
+    resource,
+    jwks,
+    revoke: (jti) => liveness.revokeToken(jti),
+  });
+
+  /** Answers 429 (and returns true) when this client address is past its endpoint limit. */
+  async function limitedEndpoint(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+  ): Promise<boolean> {
+    const limits = options.endpointLimits;
+    if (!limits) return false;
+    const browser = path === `${PREFIX}authorize`;
+    const token =
+      request.method === 'POST' && (path === `${PREFIX}token` || path === `${PREFIX}revoke`);
+    if (!browser && !token) return false;
+    const decision = await (browser ? limits.authorize : limits.token).consume(
+      limits.clientKey(request),
+    );
+    if (decision.allowed) return false;
+    const retryAfter = String(decision.retryAfterSeconds ?? decision.resetSeconds);
+    logger.info(
+      { kind: 'oauth-limit', path },
+      'authorization server request refused: limit reached',
+    );
+    if (browser) {
+      const page = renderProblem(
+        'Too many sign-in attempts',
+        `Too many sign-ins were started from your network. Wait ${retryAfter} s, then start again from your application.`,
+      );
+      response.writeHead(429, { ...page.headers, 'retry-after': retryAfter }).end(page.html);
+    } else {
+      response
+        .writeHead(429, {
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+          'retry-after': retryAfter,
+        })
+        .end(
+          JSON.stringify({
+            error: 'temporarily_unavailable',
+            error_description: 'Too many requests from this address; try again later',
+          }),
+        );
+    }
+    return true;
+  }
   const INTERACTION = new RegExp(`^${PREFIX}interaction/([\\w-]+)(/consent)?$`);
 
   return {
     issuer,
-    jwks: publicKeySet(options.signingKeys),
+    jwks,
+    isTokenActive: (claims) => liveness.isActive(claims),
+    upstreamFor: (subject) => upstreamTokens.accessFor(subject),
     handles: (path) => path.startsWith(PREFIX) || METADATA_PATHS.includes(path),
     async handle(request, response) {
       const url = new URL(request.url ?? '/', issuer);
@@ -273,6 +414,7 @@ export function createAuthorizationServer(
           return await interactions.consent(request, response, page[1]);
         if (url.pathname === `${PREFIX}callback` && request.method === 'GET')
           return await interactions.callback(response, url);
+        if (await limitedEndpoint(request, response, url.pathname)) return;
         const limit = options.registrationLimit;
         if (limit && request.method === 'POST' && url.pathname === `${PREFIX}register`) {
           const used = await store.count(
@@ -298,9 +440,15 @@ export function createAuthorizationServer(
             return;
           }
         }
+        let forward = request;
+        if (request.method === 'POST' && url.pathname === `${PREFIX}revoke`) {
+          const passed = await revokeAccessToken(request, response);
+          if (!passed) return;
+          forward = passed;
+        }
         // RFC 8414's location for an issuer without a path: the same document.
-        if (url.pathname === METADATA_PATHS[0]) request.url = `${METADATA_PATHS[1]}${url.search}`;
-        await callback(request, response);
+        if (url.pathname === METADATA_PATHS[0]) forward.url = `${METADATA_PATHS[1]}${url.search}`;
+        await callback(forward, response);
       } catch (error) {
         logger.warn({ err: error, path: url.pathname }, 'authorization server page failed');
         if (!response.headersSent) {
@@ -311,6 +459,8 @@ export function createAuthorizationServer(
     },
     close() {
       store.close();
+      void options.endpointLimits?.authorize.close();
+      void options.endpointLimits?.token.close();
     },
   };
 }

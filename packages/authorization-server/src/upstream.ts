@@ -38,17 +38,42 @@ export interface PendingLogin {
   nonce: string;
 }
 
+/** What the provider's token endpoint gave: kept encrypted (upstream-tokens.ts), never shown. */
+export interface UpstreamTokens {
+  accessToken: string;
+  refreshToken?: string | undefined;
+  /** Seconds since the epoch, when the provider said. */
+  expiresAt?: number | undefined;
+}
+
 export interface UpstreamIdentity {
   /** The provider's subject: the account id, and the principal the tools see. */
   sub: string;
   /** ID token claims merged with user info (for OAUTH_SCOPE_MAP). */
   claims: Record<string, unknown>;
+  tokens: UpstreamTokens;
 }
 
 export interface Upstream {
   begin(): Promise<{ authorizationUrl: URL; pending: PendingLogin }>;
   /** Exchanges the code in `callbackUrl`, checking state, nonce, PKCE and the issuer. */
   finish(callbackUrl: URL, pending: PendingLogin): Promise<UpstreamIdentity>;
+  /** A refresh-token grant at the provider. */
+  refresh(refreshToken: string): Promise<UpstreamTokens>;
+  /** The provider's user-info endpoint, if it has one. */
+  userinfoUrl(): Promise<string | undefined>;
+  /** The origins of the provider's issuer, token and user-info endpoints. */
+  origins(): Promise<ReadonlySet<string>>;
+}
+
+function tokensOf(answer: oidc.TokenEndpointResponse): UpstreamTokens {
+  const expiresIn = answer.expires_in;
+  return {
+    accessToken: answer.access_token,
+    refreshToken: answer.refresh_token,
+    expiresAt:
+      typeof expiresIn === 'number' ? Math.floor(Date.now() / 1000) + expiresIn : undefined,
+  };
 }
 
 export function createUpstream(options: UpstreamOptions): Upstream {
@@ -130,7 +155,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         const subject = claims[oauth2.subjectClaim];
         if ((typeof subject !== 'string' && typeof subject !== 'number') || subject === '')
           throw new Error(`the provider's user info has no ${oauth2.subjectClaim}`);
-        return { sub: String(subject), claims };
+        return { sub: String(subject), claims, tokens: tokensOf(tokens) };
       }
       const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
         pkceCodeVerifier: pending.codeVerifier,
@@ -145,7 +170,21 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         const info = await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub);
         claims = { ...claims, ...info };
       }
-      return { sub: idClaims.sub, claims };
+      return { sub: idClaims.sub, claims, tokens: tokensOf(tokens) };
+    },
+    async refresh(refreshToken) {
+      return tokensOf(await oidc.refreshTokenGrant(await configure(), refreshToken));
+    },
+    async userinfoUrl() {
+      return (await configure()).serverMetadata().userinfo_endpoint;
+    },
+    async origins() {
+      const metadata = (await configure()).serverMetadata();
+      return new Set(
+        [metadata.issuer, metadata.token_endpoint, metadata.userinfo_endpoint]
+          .filter((url): url is string => typeof url === 'string')
+          .map((url) => new URL(url).origin),
+      );
     },
   };
 }

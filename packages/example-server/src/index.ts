@@ -1,5 +1,5 @@
-export type { Caller } from './caller.js';
-export { callerOf } from './caller.js';
+export type { Caller, UpstreamAccount } from './caller.js';
+export { callerOf, upstreamOf } from './caller.js';
 export type { ServerDeps } from './deps.js';
 export { WRITE_SCOPE } from './deps.js';
 export type {

@@ -48,6 +48,12 @@ describe('over createMcpHandler with a 2026-07-28 client and auth info', () => {
   it('negotiates the modern era', () => expect(client.getProtocolEra()).toBe('modern'));
   for (const check of serverChecks)
     it(check.name, () => check.run({ client, expectedCaller: 'user-7' }));
+
+  it('answers upstream_profile with a tool error when no upstream account is linked', async () => {
+    const result = await client.callTool({ name: 'upstream_profile', arguments: {} });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain('OAUTH_SERVER=builtin');
+  });
 });
 
 describe('tool policies', () => {

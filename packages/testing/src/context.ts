@@ -10,6 +10,7 @@ export interface ResolvedOptions {
   timeoutMs: number;
   eras: readonly ProtocolEra[];
   requireOAuth: boolean;
+  preregisteredClients: boolean;
   streamingTool: StreamingTool | undefined;
   oversizedBodyBytes: number;
 }
@@ -22,6 +23,7 @@ export function resolveOptions(options: ReadinessOptions): ResolvedOptions {
     timeoutMs: options.timeoutMs ?? 10_000,
     eras: options.eras ?? ['2025-11-25', '2026-07-28'],
     requireOAuth: options.requireOAuth ?? false,
+    preregisteredClients: options.preregisteredClients ?? false,
     streamingTool: options.streamingTool,
     oversizedBodyBytes: options.oversizedBodyBytes ?? 4 * 1024 * 1024,
   };

@@ -30,6 +30,7 @@ describe('a correct server', () => {
       methods: 'pass',
       malformed: 'pass',
       auth: 'n/a',
+      'authorization-server': 'n/a',
       sse: 'pass',
       sessions: 'pass',
     });
@@ -54,6 +55,7 @@ describe('a correct server', () => {
       methods: 'pass',
       malformed: 'pass',
       auth: 'pass',
+      'authorization-server': 'pass',
       sse: 'pass',
       sessions: 'n/a',
     });

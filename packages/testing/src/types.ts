@@ -6,6 +6,7 @@ export const CHECK_IDS = [
   'methods',
   'malformed',
   'auth',
+  'authorization-server',
   'sse',
   'sessions',
 ] as const;
@@ -50,6 +51,12 @@ export interface ReadinessOptions {
    * reported n/a. @default false
    */
   requireOAuth?: boolean;
+  /**
+   * The authorization server has pre-registered clients only (hosts are configured with a
+   * client id): the `authorization-server` check then accepts no CIMD and no DCR.
+   * @default false
+   */
+  preregisteredClients?: boolean;
   /** A tool whose call streams (SSE), for the `sse` check when nothing else streams. */
   streamingTool?: StreamingTool;
   /** Size of the oversized body the `malformed` check sends, in bytes. @default 4 MiB */

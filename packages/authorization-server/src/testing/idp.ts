@@ -31,6 +31,8 @@ export interface TestIdentityProvider {
   issuer: string;
   /** Logins that succeeded, by username. */
   logins: string[];
+  /** Every access token it issued (opaque: the value is its id), to look for where it must not be. */
+  accessTokens: string[];
   close(): Promise<void>;
 }
 
@@ -142,9 +144,15 @@ export async function startTestIdentityProvider(
     }
   }
 
+  const accessTokens: string[] = [];
+  provider.on('access_token.saved', (token: unknown) => {
+    accessTokens.push((token as { jti: string }).jti);
+  });
+
   return {
     issuer,
     logins,
+    accessTokens,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -9,6 +9,7 @@ import { createTicket } from './create-ticket.js';
 import { deleteTicket } from './delete-ticket.js';
 import { generateReport } from './generate-report.js';
 import { searchTickets } from './search-tickets.js';
+import { upstreamProfile } from './upstream-profile.js';
 
 export const tools: readonly ToolModule[] = [
   searchTickets,
@@ -16,4 +17,5 @@ export const tools: readonly ToolModule[] = [
   assignTicket,
   deleteTicket,
   generateReport,
+  upstreamProfile,
 ];

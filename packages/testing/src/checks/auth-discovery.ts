@@ -6,14 +6,14 @@ import { describeReply } from '../http.js';
 import { isObject } from './check.js';
 
 /** RFC 9728 §3.1: the well-known segment goes before the resource's path; then the root. */
-function wellKnownUrls(endpoint: URL): URL[] {
+export function wellKnownUrls(endpoint: URL): URL[] {
   const path = endpoint.pathname.replace(/\/+$/, '');
   const urls = [new URL(`/.well-known/oauth-protected-resource${path}`, endpoint)];
   if (path) urls.push(new URL('/.well-known/oauth-protected-resource', endpoint));
   return urls;
 }
 
-async function fetchJson(
+export async function fetchJson(
   context: CheckContext,
   urls: readonly URL[],
 ): Promise<{ url: URL; document: Record<string, unknown> } | { tried: string[] }> {

@@ -1,4 +1,5 @@
 import { auth } from './auth.js';
+import { authorizationServer } from './authorization-server.js';
 import type { Check } from './check.js';
 import { cors } from './cors.js';
 import { eras } from './eras.js';
@@ -18,6 +19,7 @@ export const checks: readonly Check[] = [
   methods,
   malformed,
   auth,
+  authorizationServer,
   sse,
   sessions,
 ];

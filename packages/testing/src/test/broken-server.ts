@@ -110,9 +110,25 @@ export async function startBrokenServer(options: BrokenServerOptions = {}): Prom
         authorization_endpoint: `${origin}/authorize`,
         token_endpoint: `${origin}/token`,
         response_types_supported: ['code'],
-        code_challenge_methods_supported: ['S256'],
+        code_challenge_methods_supported: has('pkce-plain') ? ['plain'] : ['S256'],
+        ...(!has('no-client-registration') && {
+          client_id_metadata_document_supported: true,
+          registration_endpoint: `${origin}/register`,
+        }),
       }),
     );
+    app.post('/register', async (c) => {
+      const metadata = (await c.req.json()) as { redirect_uris?: string[] };
+      const plainHttp = (metadata.redirect_uris ?? []).some((uri) => {
+        const url = URL.parse(uri);
+        return (
+          url?.protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)
+        );
+      });
+      if (plainHttp && !has('dcr-any-redirect'))
+        return c.json({ error: 'invalid_redirect_uri', error_description: 'https only' }, 400);
+      return c.json({ ...metadata, client_id: `client-${Date.now()}` }, 201);
+    });
   }
   if (auth !== 'none') {
     app.use('/mcp', async (c, next) => {

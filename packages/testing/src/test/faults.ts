@@ -24,6 +24,10 @@ export const FAULTS = {
   'issuer-trailing-slash': "the authorization server's metadata names its issuer with a trailing /",
   'any-token': 'accepts any bearer token',
   'stack-in-401': 'puts a stack trace in its 401 body',
+  // authorization-server
+  'pkce-plain': 'its authorization server advertises only the plain PKCE method',
+  'no-client-registration': 'its authorization server offers neither CIMD nor DCR',
+  'dcr-any-redirect': 'its registration accepts an http:// redirect URI on any host',
   // sse
   'sse-buffered': 'sends SSE without X-Accel-Buffering or Cache-Control, with a Content-Length',
   // sessions
