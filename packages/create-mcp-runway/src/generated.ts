@@ -142,6 +142,9 @@ function readme(
       'Check it the way production will (both eras, CORS, Host/Origin, malformed input, OAuth',
       `discovery, SSE headers, sessions): \`node packages/testing/dist/cli.js ${MAIN_URL[main]}\`.`,
       '',
+      `While you work, \`${run} dev\` serves it from the TypeScript sources (no build) and`,
+      'restarts it each time you save a file, in one to two seconds; Ctrl-C stops it.',
+      '',
     );
   } else {
     lines.push(

@@ -127,6 +127,8 @@ describe('planProject', () => {
     expect(JSON.parse(text(http, 'package.json')).scripts.dev).toBe(
       'pnpm --filter @acme/express-sessions dev',
     );
+    expect(text(http, 'README.md')).toContain('`npx --yes pnpm@10.34.9 dev` serves it');
+    expect(text(planProject(template, choose()), 'README.md')).not.toContain('pnpm@10.34.9 dev');
     const appDev = JSON.parse(text(http, 'apps/express-sessions/package.json')).scripts.dev;
     expect(appDev).toContain('--conditions=@acme/source');
     const exported = JSON.parse(text(http, 'packages/example-server/package.json')).exports['.'];
