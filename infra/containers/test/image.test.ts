@@ -42,11 +42,16 @@ async function files(image: string): Promise<Map<string, { mode: number; uid: nu
   const mount = (await podmanOk(['image', 'mount', image])).trim();
   mounted.add(image);
   const listing = new Map<string, { mode: number; uid: number }>();
-  for (const entry of readdirSync(mount, { recursive: true, withFileTypes: true })) {
-    const path = `/${relative(mount, join(entry.parentPath, entry.name))}`;
-    const { mode, uid } = lstatSync(join(entry.parentPath, entry.name));
-    listing.set(path, { mode, uid });
-  }
+  // Our own walk: never through a symlink (the image's /dev/fd points at the host's /proc).
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      const { mode, uid } = lstatSync(full);
+      listing.set(`/${relative(mount, full)}`, { mode, uid });
+      if (entry.isDirectory()) walk(full);
+    }
+  };
+  walk(mount);
   return listing;
 }
 const mounted = new Set<string>();
