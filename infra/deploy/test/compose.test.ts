@@ -36,6 +36,8 @@ describe('compose.yaml', () => {
       expect(app.build?.dockerfile).toBe('infra/docker/Dockerfile');
       expect(app.environment?.REDIS_URL).toBe('redis://redis:6379');
       expect(app.depends_on?.redis?.condition).toBe('service_healthy');
+      // The image binds metrics on 0.0.0.0: without a guard the app refuses to start.
+      expect(app.environment?.METRICS_TOKEN ?? app.environment?.METRICS_ALLOWED_HOSTS).toBeTruthy();
       // The nginx example config names exactly these upstreams.
       expect(readFileSync(upstreams, 'utf8')).toContain(`server ${name}:3000`);
     }
