@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The container stage of CI: build the image of every HTTP app from infra/docker/Dockerfile with
 # buildah, exactly as `docker build` would (same file, same build args), then run each one
-# hardened with podman and check it (test/, vitest). Needs root, buildah, podman, runc and
-# debootstrap (Debian: see infra/docker/README.md). Callable on its own, from anywhere:
+# hardened with podman and check it, and bring compose.single.yaml up with podman-compose
+# (test/, vitest). Needs root, buildah, podman, runc, debootstrap and podman-compose (Debian:
+# see infra/docker/README.md). Callable on its own, from anywhere:
 #
 #   bash infra/containers/ci.sh              # stand-in base if needed, build, test
 #   bash infra/containers/ci.sh build        # only the base and the images
@@ -20,11 +21,11 @@ started=$SECONDS
 say() { echo "containers: $* ($((SECONDS - started)) s)"; }
 
 missing=""
-for tool in buildah podman runc debootstrap; do
+for tool in buildah podman runc debootstrap podman-compose; do
   command -v "$tool" >/dev/null || missing="$missing $tool"
 done
 if [ -n "$missing" ]; then
-  echo "containers: missing$missing (Debian: apt-get install buildah podman runc conmon fuse-overlayfs netavark aardvark-dns iptables uidmap debootstrap)" >&2
+  echo "containers: missing$missing (Debian: apt-get install buildah podman runc conmon fuse-overlayfs netavark aardvark-dns iptables uidmap debootstrap podman-compose python3-yaml)" >&2
   exit 1
 fi
 if [ "$(id -u)" != 0 ]; then
