@@ -80,7 +80,9 @@ describe('Dockerfile', () => {
       buildRuns.indexOf('pnpm install --frozen-lockfile --offline'),
     );
     expect(
-      buildRuns.filter((r) => r.endsWith(`pnpm turbo run build --filter=@mcp-runway/${APP_ARG}...`)),
+      buildRuns.filter((r) =>
+        r.endsWith(`pnpm turbo run build --filter=@mcp-runway/${APP_ARG}...`),
+      ),
     ).toHaveLength(1);
     expect(buildRuns.filter((r) => r.includes(' deploy '))).toHaveLength(1);
     expect(one('runtime', 'USER').args).toBe('node');
