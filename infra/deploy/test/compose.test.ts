@@ -43,6 +43,22 @@ describe('compose.yaml', () => {
     }
   });
 
+  it("starts nginx on the example config without repeating its directives (nginx refuses a duplicate 'daemon')", () => {
+    const command = (
+      (compose.services.nginx as Service & { command?: string[] }).command ?? []
+    ).join(' ');
+    expect(command).toContain('nginx -c /etc/nginx/mcp/nginx.conf');
+    const config = readFileSync(
+      fileURLToPath(new URL('../../nginx/example/nginx.conf', import.meta.url)),
+      'utf8',
+    );
+    for (const directive of [...command.matchAll(/-g '([a-z_]+)\s/g)].map((m) => m[1])) {
+      expect(config, directive).not.toMatch(new RegExp(`^${directive}\\s`, 'm'));
+    }
+    // The config runs nginx in the foreground itself, as a container needs.
+    expect(config).toMatch(/^daemon off;$/m);
+  });
+
   it('health-checks every service and starts nginx only once every instance is healthy', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       expect(service.healthcheck?.test?.[0], name).toBe('CMD');
