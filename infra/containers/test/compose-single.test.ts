@@ -57,7 +57,9 @@ describe('compose.single.yaml, up with podman-compose', () => {
       test: ['CMD-SHELL', healthArgv.slice(1).map(shellQuote).join(' ')],
     };
     derived = join(dir, 'compose.single.yaml');
-    writeFileSync(derived, stringify({ ...compose, services: { app } }));
+    // Every string quoted: podman-compose reads YAML 1.1, where a bare `no` is false.
+    const quoted = { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' } as const;
+    writeFileSync(derived, stringify({ ...compose, services: { app } }, quoted));
     const up = await compose_(['up', '-d']);
     expect(up.code, up.stdout + up.stderr).toBe(0);
     container = (
