@@ -19,6 +19,8 @@ apps=(hono-http express-sessions)
 work=${MCP_RUNWAY_CONTAINERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/mcp-runway/containers}
 started=$SECONDS
 say() { echo "containers: $* ($((SECONDS - started)) s)"; }
+# No report of an earlier run may stand in for this one (the test summary reads reports/).
+rm -rf "$here/reports"
 
 missing=""
 for tool in buildah podman runc debootstrap podman-compose; do
@@ -57,6 +59,10 @@ events_logger = "file"
 CONF
 export CONTAINERS_STORAGE_CONF="$work/storage.conf" CONTAINERS_CONF="$work/containers.conf"
 export BUILDAH_ISOLATION=chroot
+# One run at a time per work folder. What an interrupted earlier run left (buildah working
+# containers, the test containers of a killed run) goes first.
+buildah rm --all >/dev/null 2>&1 || true
+podman rm --all --force --time 0 >/dev/null 2>&1 || true
 # buildah keeps RUN --mount=type=cache folders under TMPDIR: in the work folder, kept too.
 mkdir -p "$work/tmp"
 export TMPDIR="$work/tmp"
@@ -232,7 +238,6 @@ podman image prune --force >/dev/null 2>&1 || true
 # which scripts/test-summary.mjs counts with every other package's.
 export MCP_RUNWAY_BASE_IMAGE="docker.io/library/$base" MCP_RUNWAY_CA_BUNDLE="$npmconf/ca.crt"
 cd "$here"
-rm -rf reports
 status=0
 "$root/node_modules/.bin/vitest" run --reporter=default --reporter=json \
   --outputFile.json=reports/vitest.json || status=$?

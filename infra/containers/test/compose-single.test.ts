@@ -90,6 +90,8 @@ describe('compose.single.yaml, up with podman-compose', () => {
 
   afterAll(async () => {
     if (derived) await compose_(['down', '--timeout', '0']).catch(() => undefined);
+    // podman-compose 1.0.3 leaves the project's network behind.
+    await podman(['network', 'rm', '--force', `${project}_default`]);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -146,6 +146,8 @@ describe('compose.yaml: three instances, nginx and Redis, up with podman-compose
   afterAll(async () => {
     await Promise.all(sessions.map((s) => s.client.close().catch(() => undefined)));
     if (derived) await compose(['down', '--timeout', '0']).catch(() => undefined);
+    // podman-compose 1.0.3 leaves the project's network behind.
+    await podman(['network', 'rm', '--force', `${project}_default`]);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -39,8 +39,7 @@ async function inspect(image: string): Promise<ImageInspect> {
 
 /** Every path in an image's file tree, relative to its root, with its mode and owner. */
 async function files(image: string): Promise<Map<string, { mode: number; uid: number }>> {
-  const mount = (await podmanOk(['image', 'mount', image])).trim();
-  mounted.add(image);
+  const mount = await mountOf(image);
   const listing = new Map<string, { mode: number; uid: number }>();
   // Our own walk: never through a symlink (the image's /dev/fd points at the host's /proc).
   const walk = (dir: string) => {
@@ -54,9 +53,17 @@ async function files(image: string): Promise<Map<string, { mode: number; uid: nu
   walk(mount);
   return listing;
 }
-const mounted = new Set<string>();
+/** Where an image's tree is mounted: once per image (podman counts mounts), unmounted at the end. */
+const mounted = new Map<string, string>();
+async function mountOf(image: string): Promise<string> {
+  const known = mounted.get(image);
+  if (known) return known;
+  const mount = (await podmanOk(['image', 'mount', image])).trim();
+  mounted.set(image, mount);
+  return mount;
+}
 afterAll(async () => {
-  for (const image of mounted) await podmanOk(['image', 'unmount', image]);
+  for (const image of mounted.keys()) await podmanOk(['image', 'unmount', image]);
 });
 
 const figures: Record<string, { sizeMB: number; layers: number }> = {};
@@ -125,7 +132,7 @@ for (const app of APPS) {
         [...(baseFiles?.keys() ?? [])].filter((p) => p.startsWith('/usr/local/etc/')),
       );
       expect(caLine, 'ci.sh names the CA bundle it mounted').toBeDefined();
-      const mount = (await podmanOk(['image', 'mount', imageOf(app)])).trim();
+      const mount = await mountOf(imageOf(app));
       const carrying = added.filter((path) => {
         const mode = listing.get(path)?.mode ?? 0;
         if ((mode & 0o170000) !== 0o100000) return false;
