@@ -8,7 +8,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Service } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, Service } from 'kubernetes-models/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { run } from './run.js';
@@ -26,6 +26,7 @@ const models: Record<string, new (data: never) => { validate(): void }> = {
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'v1/ConfigMap': ConfigMap,
+  'v1/Namespace': Namespace,
   'v1/Service': Service,
 };
 
@@ -59,6 +60,7 @@ describe.each(overlays)('overlay %s', (overlay) => {
         'Deployment',
         'HorizontalPodAutoscaler',
         'Ingress',
+        'Namespace',
         'NetworkPolicy',
         'PodDisruptionBudget',
         'Service',
@@ -70,6 +72,15 @@ describe.each(overlays)('overlay %s', (overlay) => {
       expect(() =>
         new (Model as NonNullable<typeof Model>)(object as never).validate(),
       ).not.toThrow();
+    }
+  });
+
+  it('creates the namespace it deploys into, so `kubectl apply -k` works on a fresh cluster', () => {
+    const namespace = only('Namespace').metadata.name as string;
+    const namespaced = objects.filter((o) => o.kind !== 'Namespace');
+    expect(namespaced.length).toBeGreaterThan(0);
+    for (const object of namespaced) {
+      expect(object.metadata.namespace, `${object.kind} ${object.metadata.name}`).toBe(namespace);
     }
   });
 
