@@ -3,6 +3,7 @@
  * against the Kubernetes OpenAPI schemas (kubernetes-models), and the policies the app relies on
  * hold in the rendered output.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
@@ -74,6 +75,28 @@ describe.each(overlays)('overlay %s', (overlay) => {
       ).not.toThrow();
     }
   });
+
+  it("runs the image the overlay's `images:` names (the one place it is set)", () => {
+    const kustomization = parseAllDocuments(
+      readFileSync(`${k8sDir}overlays/${overlay}/kustomization.yaml`, 'utf8'),
+    )[0]?.toJS() as {
+      images?: { name: string; newName: string; newTag?: string; digest?: string }[];
+    };
+    const [image] = kustomization.images ?? [];
+    expect(image?.name).toBe('mcp-runway');
+    const expected = image?.digest
+      ? `${image.newName}@${image.digest}`
+      : `${image?.newName}:${image?.newTag}`;
+    const [container] = only('Deployment').spec.template.spec.containers as Obj[];
+    expect(container?.image).toBe(expected);
+  });
+
+  if (overlay === 'prod') {
+    it('pins the image by digest (a placeholder until it is set)', () => {
+      const [container] = only('Deployment').spec.template.spec.containers as Obj[];
+      expect(container?.image).toMatch(/^[\w./-]+@sha256:[0-9a-f]{64}$/);
+    });
+  }
 
   it('creates the namespace it deploys into, so `kubectl apply -k` works on a fresh cluster', () => {
     const namespace = only('Namespace').metadata.name as string;
