@@ -32,6 +32,11 @@ describe('compose.single.yaml', () => {
     expect(app.environment?.REDIS_URL).toBeUndefined();
   });
 
+  it('guards the metrics listener, which the image binds on 0.0.0.0 (else the app will not start)', () => {
+    const env = (compose.services.app as Service).environment ?? {};
+    expect(env.METRICS_TOKEN ?? env.METRICS_ALLOWED_HOSTS).toBeTruthy();
+  });
+
   it('publishes on the host loopback only, hardened, health-checked, with time to drain', () => {
     const app = compose.services.app as Service;
     expect(app.ports).toEqual(['127.0.0.1:3000:3000']);

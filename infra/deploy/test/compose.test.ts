@@ -36,9 +36,27 @@ describe('compose.yaml', () => {
       expect(app.build?.dockerfile).toBe('infra/docker/Dockerfile');
       expect(app.environment?.REDIS_URL).toBe('redis://redis:6379');
       expect(app.depends_on?.redis?.condition).toBe('service_healthy');
+      // The image binds metrics on 0.0.0.0: without a guard the app refuses to start.
+      expect(app.environment?.METRICS_TOKEN ?? app.environment?.METRICS_ALLOWED_HOSTS).toBeTruthy();
       // The nginx example config names exactly these upstreams.
       expect(readFileSync(upstreams, 'utf8')).toContain(`server ${name}:3000`);
     }
+  });
+
+  it("starts nginx on the example config without repeating its directives (nginx refuses a duplicate 'daemon')", () => {
+    const command = (
+      (compose.services.nginx as Service & { command?: string[] }).command ?? []
+    ).join(' ');
+    expect(command).toContain('nginx -c /etc/nginx/mcp/nginx.conf');
+    const config = readFileSync(
+      fileURLToPath(new URL('../../nginx/example/nginx.conf', import.meta.url)),
+      'utf8',
+    );
+    for (const directive of [...command.matchAll(/-g '([a-z_]+)\s/g)].map((m) => m[1])) {
+      expect(config, directive).not.toMatch(new RegExp(`^${directive}\\s`, 'm'));
+    }
+    // The config runs nginx in the foreground itself, as a container needs.
+    expect(config).toMatch(/^daemon off;$/m);
   });
 
   it('health-checks every service and starts nginx only once every instance is healthy', () => {

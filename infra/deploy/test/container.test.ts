@@ -71,20 +71,34 @@ describe('Dockerfile', () => {
     expect(buildRuns).toEqual(
       expect.arrayContaining([
         'npm i -g pnpm@10.34.9',
-        'pnpm install --frozen-lockfile',
-        `pnpm turbo run build --filter=@mcp-runway/${APP_ARG}...`,
+        // The dependency layer comes from the lockfile alone, then installs offline from it.
+        'pnpm fetch',
+        'pnpm install --frozen-lockfile --offline',
       ]),
     );
+    expect(buildRuns.indexOf('pnpm fetch')).toBeLessThan(
+      buildRuns.indexOf('pnpm install --frozen-lockfile --offline'),
+    );
+    expect(
+      buildRuns.filter((r) =>
+        r.endsWith(`pnpm turbo run build --filter=@mcp-runway/${APP_ARG}...`),
+      ),
+    ).toHaveLength(1);
     expect(buildRuns.filter((r) => r.includes(' deploy '))).toHaveLength(1);
     expect(one('runtime', 'USER').args).toBe('node');
     expect(one('runtime', 'WORKDIR').args).toBe('/app');
-    expect(one('runtime', 'COPY').args).toBe('--from=build --chown=node /out /app');
+    // Owned by root (no --chown): the app's user can read its code, never modify or chmod it.
+    expect(one('runtime', 'COPY').args).toBe('--from=build /out /app');
+    expect(inStage('build', 'RUN').map((i) => i.args)).toContain('chmod -R a-w /out');
     expect(one('runtime', 'EXPOSE').args.split(/\s+/)).toEqual(['3000', '9464']);
     expect(one('runtime', 'STOPSIGNAL').args).toBe('SIGTERM');
+    // The ports the image exposes, whatever an app's own default: 3000 (MCP) and 9464.
     expect(envOf(one('runtime', 'ENV').args)).toEqual({
       NODE_ENV: 'production',
       HOST: '0.0.0.0',
+      PORT: '3000',
       METRICS_HOST: '0.0.0.0',
+      METRICS_PORT: '9464',
     });
     // Exec form: node itself is PID 1 and receives SIGTERM, no shell in between.
     expect(execForm(one('runtime', 'CMD').args)).toEqual(['node', 'dist/main.js']);
@@ -122,7 +136,7 @@ describe('the production stage, replayed outside a container', () => {
       timeoutMs: 60_000,
     });
     expect(result.code, result.stderr + result.stdout).toBe(0);
-    // What `COPY --chown=node` + `chmod -R a-w` give the image: readable, not writable by the app.
+    // What `chmod -R a-w` + `COPY` (root-owned) give the image: readable, not writable by the app.
     await run('chmod', ['-R', 'a-w,a+rX', app], { timeoutMs: 10_000 });
     chmodSync(root, 0o555);
   }, 90_000);
@@ -177,12 +191,11 @@ describe('the production stage, replayed outside a container', () => {
         child.on('exit', () => reject(new Error(`exited early:\n${stderr}`)));
       });
 
-      // The exact HEALTHCHECK, with the test's port in place of 3000.
-      const health = execForm(one('runtime', 'HEALTHCHECK').args).map((part) =>
-        part.replace('127.0.0.1:3000', `127.0.0.1:${port}`),
-      );
-      expect(health.join(' ')).toContain(`:${port}/health`);
-      const healthy = await run(process.execPath, health.slice(1), { timeoutMs: 10_000 });
+      // The exact HEALTHCHECK, in the container's environment: it probes the PORT it finds there.
+      const health = execForm(one('runtime', 'HEALTHCHECK').args);
+      expect(health.join(' ')).toContain('process.env.PORT');
+      const probe = { env: { PATH: process.env.PATH, PORT: String(port) }, timeoutMs: 10_000 };
+      const healthy = await run(process.execPath, health.slice(1), probe);
       expect(healthy.code, healthy.stderr).toBe(0);
 
       const client = new Client({ name: 'container-contract', version: '1.0.0' });
@@ -207,7 +220,7 @@ describe('the production stage, replayed outside a container', () => {
       expect(messages).not.toContain('drain deadline passed: closing open connections');
 
       // After exit the HEALTHCHECK fails, as Docker would see it.
-      const dead = await run(process.execPath, health.slice(1), { timeoutMs: 10_000 });
+      const dead = await run(process.execPath, health.slice(1), probe);
       expect(dead.code).toBe(1);
     } finally {
       kill();

@@ -3,12 +3,13 @@
  * against the Kubernetes OpenAPI schemas (kubernetes-models), and the policies the app relies on
  * hold in the rendered output.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Service } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, Service } from 'kubernetes-models/v1';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { run } from './run.js';
@@ -26,6 +27,7 @@ const models: Record<string, new (data: never) => { validate(): void }> = {
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'v1/ConfigMap': ConfigMap,
+  'v1/Namespace': Namespace,
   'v1/Service': Service,
 };
 
@@ -59,6 +61,7 @@ describe.each(overlays)('overlay %s', (overlay) => {
         'Deployment',
         'HorizontalPodAutoscaler',
         'Ingress',
+        'Namespace',
         'NetworkPolicy',
         'PodDisruptionBudget',
         'Service',
@@ -70,6 +73,37 @@ describe.each(overlays)('overlay %s', (overlay) => {
       expect(() =>
         new (Model as NonNullable<typeof Model>)(object as never).validate(),
       ).not.toThrow();
+    }
+  });
+
+  it("runs the image the overlay's `images:` names (the one place it is set)", () => {
+    const kustomization = parseAllDocuments(
+      readFileSync(`${k8sDir}overlays/${overlay}/kustomization.yaml`, 'utf8'),
+    )[0]?.toJS() as {
+      images?: { name: string; newName: string; newTag?: string; digest?: string }[];
+    };
+    const [image] = kustomization.images ?? [];
+    expect(image?.name).toBe('mcp-runway');
+    const expected = image?.digest
+      ? `${image.newName}@${image.digest}`
+      : `${image?.newName}:${image?.newTag}`;
+    const [container] = only('Deployment').spec.template.spec.containers as Obj[];
+    expect(container?.image).toBe(expected);
+  });
+
+  if (overlay === 'prod') {
+    it('pins the image by digest (a placeholder until it is set)', () => {
+      const [container] = only('Deployment').spec.template.spec.containers as Obj[];
+      expect(container?.image).toMatch(/^[\w./-]+@sha256:[0-9a-f]{64}$/);
+    });
+  }
+
+  it('creates the namespace it deploys into, so `kubectl apply -k` works on a fresh cluster', () => {
+    const namespace = only('Namespace').metadata.name as string;
+    const namespaced = objects.filter((o) => o.kind !== 'Namespace');
+    expect(namespaced.length).toBeGreaterThan(0);
+    for (const object of namespaced) {
+      expect(object.metadata.namespace, `${object.kind} ${object.metadata.name}`).toBe(namespace);
     }
   });
 

@@ -147,6 +147,17 @@ describe('planProject', () => {
     expect(text(plan, 'README.md')).toContain('`. scripts/ensure-node.sh`');
   });
 
+  it("checks without mcp-runway's own stages (the scaffolder's end to end, the image builds)", () => {
+    const plan = planProject(template, choose({ apps: ['hono-http'], infra: ['docker'] }));
+    const { check } = JSON.parse(text(plan, 'package.json')).scripts;
+    expect(check).toContain('turbo run lint typecheck build test');
+    expect(check).not.toMatch(/test:e2e|test:containers/);
+    const { tasks } = JSON.parse(text(plan, 'turbo.json'));
+    expect(Object.keys(tasks)).not.toEqual(expect.arrayContaining(['test:containers']));
+    expect(Object.keys(tasks)).not.toContain('test:e2e');
+    expect([...plan.files.keys()].some((path) => path.startsWith('infra/containers/'))).toBe(false);
+  });
+
   it('gives Lambda alone no other app: the pipeline is a package', () => {
     const plan = planProject(template, choose({ apps: ['lambda'], infra: [] }));
     expect(plan.apps).toEqual(['lambda']);

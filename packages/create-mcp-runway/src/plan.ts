@@ -201,8 +201,11 @@ function rootManifest(text: string, choices: Choices, apps: readonly AppName[]):
   manifest.name = choices.name;
   manifest.version = '0.1.0';
   manifest.description = `An MCP server, scaffolded with create-mcp-runway.`;
-  // mcp-runway's own check also scaffolds projects end to end; a project has no scaffolder.
-  manifest.scripts.check = (manifest.scripts.check ?? '').replace(' && turbo run test:e2e', '');
+  // mcp-runway's own check also scaffolds projects end to end and builds and runs its images
+  // (infra/containers); a project has neither the scaffolder nor that stage.
+  manifest.scripts.check = (manifest.scripts.check ?? '')
+    .replace(' && turbo run test:e2e', '')
+    .replace(' && turbo run test:containers', '');
   manifest.scripts.start = `turbo run build --filter=${main}... --output-logs=errors-only && pnpm --filter ${main} start`;
   // `pnpm dev` watches the main app from source; a stdio server is the host's to start.
   if (mainApp(apps) === 'stdio') delete manifest.scripts.dev;
@@ -213,6 +216,7 @@ function rootManifest(text: string, choices: Choices, apps: readonly AppName[]):
 function turboConfig(text: string): string {
   const config = JSON.parse(text) as { tasks: Record<string, { inputs?: string[] }> };
   delete config.tasks['test:e2e'];
+  delete config.tasks['test:containers'];
   const test = config.tasks.test;
   if (test?.inputs) test.inputs = test.inputs.filter((input) => !input.includes('/docs/'));
   return `${JSON.stringify(config, null, 2)}\n`;
