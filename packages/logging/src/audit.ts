@@ -10,6 +10,14 @@
 import { hash } from 'node:crypto';
 import { type DestinationStream, type Logger, pino } from 'pino';
 
+/**
+ * A short, stable stand-in for a 2025 session id: the first 16 hex digits of its SHA-256. A
+ * session id is a capability, so it never appears in logs, traces or the audit trail as it is.
+ */
+export function hashSessionId(sessionId: string): string {
+  return hash('sha256', sessionId).slice(0, 16);
+}
+
 /** `off`, `stderr`, `stdout` (refused in stdio mode) or `file:<path>` (appended). */
 export type AuditDestination = 'off' | 'stderr' | 'stdout' | `file:${string}`;
 
