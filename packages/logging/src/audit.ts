@@ -66,6 +66,11 @@ export interface CreateAuditLogOptions {
   destination?: AuditDestination;
   /** In stdio mode stdout carries the protocol: `stdout` is refused. */
   stdio?: boolean;
+  /**
+   * Write each line before returning (stderr, stdout, file): for runtimes that freeze the
+   * process after the response (Lambda), where a buffered line could be lost. @default false
+   */
+  sync?: boolean;
   /** Tests only: where lines go instead of the destination. */
   stream?: DestinationStream;
 }
@@ -104,9 +109,12 @@ export function parseAuditDestination(value: string): AuditDestination {
   throw new Error(`AUDIT_LOG must be off, stderr, stdout or file:<path> (got ${value})`);
 }
 
-function destinationStream(destination: Exclude<AuditDestination, 'off'>): DestinationStream {
-  if (destination === 'stderr') return pino.destination({ fd: 2, sync: false });
-  if (destination === 'stdout') return pino.destination({ fd: 1, sync: false });
+function destinationStream(
+  destination: Exclude<AuditDestination, 'off'>,
+  sync: boolean,
+): DestinationStream {
+  if (destination === 'stderr') return pino.destination({ fd: 2, sync });
+  if (destination === 'stdout') return pino.destination({ fd: 1, sync });
   return pino.destination({
     dest: destination.slice('file:'.length),
     append: true,
@@ -149,7 +157,7 @@ export function createAuditLog(options: CreateAuditLogOptions = {}): AuditLog {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.stream ?? destinationStream(destination),
+    options.stream ?? destinationStream(destination, options.sync ?? false),
   );
   return {
     enabled: true,

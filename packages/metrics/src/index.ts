@@ -1,8 +1,10 @@
+export type { AuditConfig } from './audit-config.js';
+export { auditConfig } from './audit-config.js';
 export type { CircuitStateLabel, RedisCircuitSource } from './circuits.js';
 export { CIRCUIT_STATES } from './circuits.js';
 export { authFailureReason, isRateLimited, rateLimitScope } from './classify.js';
-export type { AuditConfig, MetricsConfig } from './config.js';
-export { auditConfig, metricsConfig } from './config.js';
+export type { MetricsConfig } from './config.js';
+export { metricsConfig } from './config.js';
 export type { MetricsAnswer } from './endpoint.js';
 export { bearerTokenCheck, metricsAnswer } from './endpoint.js';
 export type { InstrumentableServer, InstrumentServerOptions } from './instrument.js';
