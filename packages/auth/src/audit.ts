@@ -54,7 +54,7 @@ export function auditAuthDecision(audit: AuditLog, facts: AuthDecisionFacts): vo
     outcome: reason === undefined ? 'accepted' : 'refused',
     reason,
     status: reason === undefined ? undefined : facts.status,
-    principal: principal && `${principal.kind}:${principal.id}`,
+    principal: principal?.id,
     clientId: principal?.clientId,
     tool: facts.tool,
     requestId: facts.requestId,

@@ -168,7 +168,7 @@ for (const [name, build] of [
       const decision = decisions().find((d) => d.requestId === calls[0]?.requestId);
       expect(decision).toMatchObject({
         outcome: 'accepted',
-        principal: 'apikey:reader',
+        principal: 'reader',
         tool: 'echo',
       });
     });
@@ -234,12 +234,12 @@ for (const [name, build] of [
         expect.objectContaining({
           status: 403,
           reason: 'insufficient_scope',
-          principal: 'apikey:reader',
+          principal: 'reader',
           tool: 'fixture_write',
         }),
       );
       expect(refused).toContainEqual(
-        expect.objectContaining({ status: 429, principal: 'apikey:writer', tool: 'slow' }),
+        expect.objectContaining({ status: 429, principal: 'writer', tool: 'slow' }),
       );
       expect(refused.find((d) => d.status === 429)?.reason as string | undefined).toMatch(
         /^rate_limited/,
