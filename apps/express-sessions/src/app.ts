@@ -6,7 +6,12 @@
  */
 import type { ServerModule } from '@mcp-runway/example-server';
 import { createDrain, type Drain, pooledServerFactory } from '@mcp-runway/http';
-import type { Logger } from '@mcp-runway/logging';
+import {
+  type AuditDestination,
+  type AuditLog,
+  createAuditLog,
+  type Logger,
+} from '@mcp-runway/logging';
 import { createMetrics, instrumentServer, type McpMetrics } from '@mcp-runway/metrics';
 import { createSecurity, type Security } from '@mcp-runway/pipeline';
 import { createPipeline } from '@mcp-runway/pipeline/express';
@@ -26,6 +31,11 @@ export interface AppOptions {
    * events share it, and its one circuit breaker, shown in the metrics and in `/ready`.
    */
   redis?: GuardedRedis | undefined;
+  /**
+   * The audit trail (one record per tool call and per authentication decision). Defaults to
+   * the one AUDIT_LOG names; tests pass their own.
+   */
+  audit?: AuditLog | undefined;
   /** Prefix of this app's session keys in Redis. @default REDIS_KEY_PREFIX */
   keyPrefix?: string;
 }
@@ -48,6 +58,7 @@ export async function createApp({
   server,
   redis,
   keyPrefix,
+  audit = createAuditLog({ destination: config.AUDIT_LOG as AuditDestination }),
 }: AppOptions): Promise<App> {
   // 3. Security: the authenticator (AUTH_MODE) with its limit on failed
   //    authentication, the rate limiter and the concurrency limiter.
@@ -59,7 +70,7 @@ export async function createApp({
   const factory = server.createServerFactory({
     logger,
     settings: config,
-    decorate: (instance) => instrumentServer(instance, metrics, { logger }),
+    decorate: (instance) => instrumentServer(instance, metrics, { logger, audit }),
   });
   //    2026-07-28: stateless, on pooled server instances; 2025 traffic never reaches it.
   const modern = createMcpHandler(pooledServerFactory(factory), { legacy: 'reject' });
@@ -84,6 +95,7 @@ export async function createApp({
     drain,
     security,
     metrics,
+    audit,
     // An open circuit is shown in /ready as degraded, never as not ready: the instance still
     // serves (every instance shares the one Redis, so not-ready would take them all out).
     readinessDependencies: redis

@@ -7,7 +7,7 @@ import { authConfig } from '@mcp-runway/auth';
 import { composeConfig, configPiece, port } from '@mcp-runway/config';
 import { settings as serverSettings } from '@mcp-runway/example-server';
 import { httpConfig } from '@mcp-runway/http';
-import { metricsConfig } from '@mcp-runway/metrics';
+import { auditConfig, metricsConfig } from '@mcp-runway/metrics';
 import { rateLimitConfig } from '@mcp-runway/rate-limit';
 import { redisConfig } from '@mcp-runway/redis';
 import { sessionsConfig } from '@mcp-runway/sessions';
@@ -20,6 +20,7 @@ export const configSchema = composeConfig(
   redisConfig, // limits, session records and event streams, shared by every instance
   sessionsConfig, // SESSION_IDLE_TIMEOUT_MS, SESSION_MAX_LIFETIME_MS, SESSION_MAX, ...
   metricsConfig,
+  auditConfig, // AUDIT_LOG: the audit trail's destination
   serverSettings,
   // 3000 is the Hono app's, 3001 the conformance fixture's: all three can run side by side.
   configPiece({ PORT: port(3002) }),

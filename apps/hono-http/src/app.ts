@@ -10,7 +10,12 @@ import {
 import { mountAuthorizationServer } from '@mcp-runway/authorization-server/hono';
 import type { ServerModule } from '@mcp-runway/example-server';
 import { createDrain, type Drain, pooledServerFactory } from '@mcp-runway/http';
-import type { Logger } from '@mcp-runway/logging';
+import {
+  type AuditDestination,
+  type AuditLog,
+  createAuditLog,
+  type Logger,
+} from '@mcp-runway/logging';
 import { createMetrics, instrumentServer, type McpMetrics } from '@mcp-runway/metrics';
 import { createSecurity, type Security } from '@mcp-runway/pipeline';
 import { type AppEnv, createPipeline } from '@mcp-runway/pipeline/hono';
@@ -29,6 +34,11 @@ export interface AppOptions {
    * through it, and its circuit breaker shows in the metrics and in `/ready`.
    */
   redis?: GuardedRedis | undefined;
+  /**
+   * The audit trail (one record per tool call and per authentication decision). Defaults to
+   * the one AUDIT_LOG names; tests pass their own.
+   */
+  audit?: AuditLog | undefined;
 }
 
 export interface App {
@@ -44,7 +54,13 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp({ config, logger, server, redis }: AppOptions): Promise<App> {
+export async function createApp({
+  config,
+  logger,
+  server,
+  redis,
+  audit = createAuditLog({ destination: config.AUDIT_LOG as AuditDestination }),
+}: AppOptions): Promise<App> {
   // 2. With AUTH_MODE=oauth and OAUTH_SERVER=builtin, this server is its own authorization
   //    server (@mcp-runway/authorization-server): MCP hosts register (CIMD or DCR) and people
   //    log in at the company identity provider (UPSTREAM_ISSUER). Otherwise undefined.
@@ -75,7 +91,7 @@ export async function createApp({ config, logger, server, redis }: AppOptions): 
   const factory = server.createServerFactory({
     logger,
     settings: config,
-    decorate: (instance) => instrumentServer(instance, metrics, { logger }),
+    decorate: (instance) => instrumentServer(instance, metrics, { logger, audit }),
   });
   const mcp = createMcpHandler(pooledServerFactory(factory), { legacy: 'stateless' });
 
@@ -90,6 +106,7 @@ export async function createApp({ config, logger, server, redis }: AppOptions): 
     drain,
     security,
     metrics,
+    audit,
     // An open circuit is shown in /ready as degraded, never as not ready: the instance still
     // serves (every instance shares the one Redis, so not-ready would take them all out).
     readinessDependencies: redis

@@ -8,7 +8,7 @@ import { authorizationServerConfig } from '@mcp-runway/authorization-server';
 import { composeConfig } from '@mcp-runway/config';
 import { settings as serverSettings } from '@mcp-runway/example-server';
 import { httpConfig } from '@mcp-runway/http';
-import { metricsConfig } from '@mcp-runway/metrics';
+import { auditConfig, metricsConfig } from '@mcp-runway/metrics';
 import { rateLimitConfig } from '@mcp-runway/rate-limit';
 import { redisConfig } from '@mcp-runway/redis';
 import type { z } from 'zod';
@@ -20,6 +20,7 @@ export const configSchema = composeConfig(
   rateLimitConfig, // RATE_LIMIT_*, TRUST_PROXY
   redisConfig, // REDIS_URL (limits shared by every instance)
   metricsConfig, // METRICS_PORT, METRICS_HOST, METRICS_TOKEN
+  auditConfig, // AUDIT_LOG: the audit trail's destination
   serverSettings, // the MCP server's own variables
 );
 

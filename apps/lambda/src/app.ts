@@ -14,7 +14,15 @@ import {
   settings as serverSettings,
 } from '@mcp-runway/example-server';
 import { createDrain, httpConfig, pooledServerFactory } from '@mcp-runway/http';
-import { type CreateLoggerOptions, createLogger, type Logger } from '@mcp-runway/logging';
+import {
+  type AuditDestination,
+  type AuditLog,
+  type CreateLoggerOptions,
+  createAuditLog,
+  createLogger,
+  type Logger,
+} from '@mcp-runway/logging';
+import { auditConfig, instrumentServer } from '@mcp-runway/metrics';
 import { createSecurity, type Security } from '@mcp-runway/pipeline';
 import { createPipeline, type PipelineOptions } from '@mcp-runway/pipeline/hono';
 import { rateLimitConfig } from '@mcp-runway/rate-limit';
@@ -29,6 +37,7 @@ export const configSchema = composeConfig(
   authConfig,
   rateLimitConfig,
   redisConfig, // limits shared by every concurrent environment
+  auditConfig, // AUDIT_LOG: the audit trail's destination
   serverSettings,
 );
 export type Config = z.infer<typeof configSchema>;
@@ -68,6 +77,8 @@ export interface LambdaRuntimeOptions {
   emf?: EmfOptions | false;
   /** The MCP server to serve. @default `serverModule` from @mcp-runway/example-server */
   server?: ServerModule;
+  /** The audit trail. @default the one AUDIT_LOG names, written synchronously */
+  audit?: AuditLog;
 }
 
 /**
@@ -98,6 +109,13 @@ function sourceIpOf(env: unknown): string | undefined {
   const context = (env as LambdaBindings | undefined)?.event?.requestContext;
   return context?.http?.sourceIp ?? context?.identity?.sourceIp;
 }
+
+/** Tool calls audited with EMF off: instrumentation that counts nothing. */
+const uncounted = {
+  declareTool: () => {},
+  toolLabel: () => 'other',
+  toolCall: () => {},
+};
 
 export async function createLambdaRuntime(
   env: Env = process.env,
@@ -134,10 +152,18 @@ export async function createLambdaRuntime(
           ...(env.EMF_NAMESPACE ? { namespace: env.EMF_NAMESPACE } : {}),
           ...options.emf,
         });
+  // The audit trail: written synchronously, since the environment freezes after the response.
+  const audit =
+    options.audit ??
+    createAuditLog({ destination: config.AUDIT_LOG as AuditDestination, sync: true });
+  const decorate = (instance: McpServer) => {
+    if (emf) emf.instrument(instance, audit);
+    else if (audit.enabled) instrumentServer(instance, uncounted, { audit, tracing: false });
+  };
   const factory = server.createServerFactory({
     logger: log,
     settings: config,
-    ...(emf ? { decorate: (instance: McpServer) => emf.instrument(instance) } : {}),
+    ...(emf || audit.enabled ? { decorate } : {}),
   });
   const mcp = createMcpHandler(pooledServerFactory(factory), { legacy: 'stateless' });
   const pipelineOptions: PipelineOptions = {
@@ -147,6 +173,7 @@ export async function createLambdaRuntime(
     toolPolicies: server.toolPolicies,
     drain: createDrain(),
     security,
+    audit,
     // No socket on Lambda: the caller's address is in the event (for anonymous rate limits).
     clientAddress: (c) => sourceIpOf(c.env),
     // Redis's circuit breaker, degraded (never failing) readiness while it is open.

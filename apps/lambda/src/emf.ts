@@ -15,6 +15,8 @@
  * the last line" is exactly this invocation. (Tests that run requests concurrently in one
  * process may see a tool call on a neighbour's line; the totals stay right.)
  */
+
+import type { AuditLog } from '@mcp-runway/logging';
 import {
   instrumentServer,
   methodLabel,
@@ -50,7 +52,7 @@ interface RequestSample {
 
 export interface EmfRecorder {
   /** Wraps the server's `tools/call` handler: call it before any tool registers (`decorate`). */
-  instrument(server: McpServer): void;
+  instrument(server: McpServer, audit?: AuditLog): void;
   toolCall(sample: ToolSample): void;
   request(sample: RequestSample): void;
   /** Writes what was recorded since the last flush (nothing if nothing was) and resets. */
@@ -87,19 +89,23 @@ export function createEmfRecorder(options: EmfOptions = {}): EmfRecorder {
   };
 
   const recorder: EmfRecorder = {
-    instrument(server) {
+    instrument(server, audit) {
       // The same instrumentation as the HTTP apps' Prometheus metrics (one definition of a
       // tool call's outcome), recording into this invocation's line instead.
-      instrumentServer(server, {
-        declareTool: (name) => declared.add(name),
-        toolLabel: (name) => (name !== undefined && declared.has(name) ? name : 'other'),
-        toolCall: ({ tool, outcome, seconds }) =>
-          recorder.toolCall({
-            tool: declared.has(tool) ? tool : 'other',
-            outcome,
-            ms: seconds * 1000,
-          }),
-      });
+      instrumentServer(
+        server,
+        {
+          declareTool: (name) => declared.add(name),
+          toolLabel: (name) => (name !== undefined && declared.has(name) ? name : 'other'),
+          toolCall: ({ tool, outcome, seconds }) =>
+            recorder.toolCall({
+              tool: declared.has(tool) ? tool : 'other',
+              outcome,
+              ms: seconds * 1000,
+            }),
+        },
+        { audit },
+      );
     },
     toolCall(sample) {
       tools.push(sample);

@@ -10,6 +10,8 @@ export {
   mintApiKey,
   parseApiKeys,
 } from './api-key-config.js';
+export type { AuthDecisionFacts } from './audit.js';
+export { auditAuthDecision, refusalReason } from './audit.js';
 export type { Authenticated, FailureGuard, FailureLimit } from './authenticate.js';
 export { authenticateRequest } from './authenticate.js';
 export type { BearerChallengeParams, Challenge } from './challenge.js';

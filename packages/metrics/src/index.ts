@@ -1,3 +1,5 @@
+export type { AuditConfig } from './audit-config.js';
+export { auditConfig } from './audit-config.js';
 export type { CircuitStateLabel, RedisCircuitSource } from './circuits.js';
 export { CIRCUIT_STATES } from './circuits.js';
 export { authFailureReason, isRateLimited, rateLimitScope } from './classify.js';

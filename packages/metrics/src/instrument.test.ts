@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { createAuditLog, hashArguments } from '@mcp-runway/logging';
 import { describe, expect, it } from 'vitest';
 import { instrumentServer } from './instrument.js';
 import { createMetrics } from './metrics.js';
@@ -92,6 +94,64 @@ describe('instrumentServer', () => {
     });
     expect(JSON.stringify(logger.lines)).not.toContain('secret-token-value');
     expect(JSON.stringify(logger.lines)).not.toContain('session-1');
+  });
+
+  it('writes one audit record per call: hashed arguments, client id, never a value or token', async () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, callback) {
+        chunks.push(String(chunk));
+        callback();
+      },
+    });
+    const audit = createAuditLog({ stream });
+    const metrics = createMetrics({ processMetrics: false });
+    const server = exampleServer((s) => instrumentServer(s, metrics, { audit }));
+    const req = new Request('http://localhost/mcp', { method: 'POST' });
+    bindRequestId(req, 'req-audit');
+    const authInfo = { token: 'secret-token-value', clientId: 'app-7', extra: { sub: 'alice' } };
+    const args = { query: 'recognisable-argument-value', limit: 2 };
+
+    await server.call(
+      'search_notes',
+      { sessionId: 'session-9', http: { authInfo, req } },
+      undefined,
+      args,
+    );
+    await server.call('search_notes', { http: { authInfo } }, undefined, {
+      limit: 2,
+      query: 'recognisable-argument-value',
+    });
+    await server.call('no_such_tool', { http: { authInfo } }).catch(() => undefined);
+
+    const text = chunks.join('');
+    const records = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toHaveLength(3);
+    expect(records[0]).toMatchObject({
+      audit: true,
+      event: 'tool_call',
+      tool: 'search_notes',
+      outcome: 'ok',
+      principal: 'alice',
+      clientId: 'app-7',
+      requestId: 'req-audit',
+      mcpRequestId: 1,
+      sessionHash: hashSessionId('session-9'),
+      argsHash: hashArguments(args),
+    });
+    // Equal arguments in another key order: the same hash.
+    expect(records[1]?.argsHash).toBe(records[0]?.argsHash);
+    expect(records[2]).toMatchObject({
+      tool: 'no_such_tool',
+      outcome: 'protocol_error',
+      errorCode: -32602,
+    });
+    expect(text).not.toContain('recognisable-argument-value');
+    expect(text).not.toContain('secret-token-value');
+    expect(text).not.toContain('session-9');
   });
 
   it("falls back to the request's own X-Request-Id when no adapter bound one", async () => {

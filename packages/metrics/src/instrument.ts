@@ -11,6 +11,7 @@
  * JSON-RPC error (an unknown or disabled tool). No per-tool code, and the response body is
  * never read, so SSE responses cost the same as JSON ones.
  */
+import { type AuditLog, hashArguments } from '@mcp-runway/logging';
 import { context } from '@opentelemetry/api';
 import type { ToolOutcome } from './labels.js';
 import type { McpMetrics } from './metrics.js';
@@ -32,6 +33,11 @@ export interface InstrumentServerOptions {
   logger?: ToolCallLogger | undefined;
   /** A span per tool call; a no-op until an OpenTelemetry SDK is registered. @default true */
   tracing?: boolean;
+  /**
+   * The audit trail: one record per tool call (principal, client id, tool, outcome, request
+   * id, session hash, a hash of the arguments; never the arguments or a credential).
+   */
+  audit?: AuditLog | undefined;
 }
 
 /** The parts of the SDK's `ServerContext` read here. */
@@ -47,7 +53,9 @@ interface ToolCallContext {
 }
 
 interface ToolCallRequest {
-  params?: { name?: unknown; _meta?: Record<string, unknown> | undefined } | undefined;
+  params?:
+    | { name?: unknown; arguments?: unknown; _meta?: Record<string, unknown> | undefined }
+    | undefined;
 }
 
 type Handler = (request: ToolCallRequest, ctx: ToolCallContext) => Promise<unknown>;
@@ -69,6 +77,7 @@ function timed(
   options: InstrumentServerOptions,
 ): Handler {
   const { logger } = options;
+  const audit = options.audit?.enabled ? options.audit : undefined;
   const tracing = options.tracing ?? true;
   return async (request, ctx) => {
     const startedAt = performance.now();
@@ -102,18 +111,33 @@ function timed(
       const durationMs = performance.now() - startedAt;
       metrics.toolCall({ tool: label, outcome, seconds: durationMs / 1000 });
       if (started) endToolSpan(started.span, outcome === 'tool_error', failure);
+      const requestId = requestIdOf(ctx?.http?.req);
+      const sessionHash = sessionId && hashSessionId(sessionId);
+      const principal = principalOf(ctx ?? {});
+      const errorCode = errorCodeOf(failure);
       if (logger) {
         logToolCall(logger, {
           tool: name,
           outcome,
           durationMs,
-          requestId: requestIdOf(ctx?.http?.req),
+          requestId,
           mcpRequestId: ctx?.mcpReq?.id,
-          sessionHash: sessionId && hashSessionId(sessionId),
-          principal: principalOf(ctx ?? {}),
-          errorCode: errorCodeOf(failure),
+          sessionHash,
+          principal,
+          errorCode,
         });
       }
+      audit?.toolCall({
+        tool: name,
+        outcome,
+        principal,
+        clientId: ctx?.http?.authInfo?.clientId,
+        requestId,
+        mcpRequestId: ctx?.mcpReq?.id,
+        sessionHash,
+        argsHash: hashArguments(request?.params?.arguments),
+        errorCode,
+      });
     }
   };
 }

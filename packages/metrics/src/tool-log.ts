@@ -3,7 +3,6 @@
  * logs and traces. A 2025 session id is a capability (whoever holds it, with the owner's
  * credentials, can use the session), so it never appears in telemetry as it is.
  */
-import { hash } from 'node:crypto';
 import type { ToolOutcome } from './labels.js';
 
 /** The slice of a logger used here; a pino logger (and the example server's) fits. */
@@ -33,11 +32,10 @@ const MAX_NAME = 128;
 
 /**
  * A short, stable stand-in for a session id: the first 16 hex digits of its SHA-256. Enough to
- * follow one session through logs and traces, useless for presenting it.
+ * follow one session through logs and traces, useless for presenting it. (Defined with the
+ * audit trail, which uses the same hash so its records join the logs.)
  */
-export function hashSessionId(sessionId: string): string {
-  return hash('sha256', sessionId).slice(0, 16);
-}
+export { hashSessionId } from '@mcp-runway/logging';
 
 /**
  * One line per tool call: `info`, or `warn` for a protocol error (an unknown tool, a broken

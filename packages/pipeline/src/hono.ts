@@ -9,6 +9,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { type AuthInfo, callerId, type ToolScopePolicies } from '@mcp-runway/auth';
 import {
   type AuthEnv,
+  auditAuth,
   authenticate,
   protectedResourceMetadataHandler,
   requireToolScopes,
@@ -36,7 +37,7 @@ import {
   requestContext,
   securityHeaders,
 } from '@mcp-runway/http/hono';
-import type { Logger } from '@mcp-runway/logging';
+import type { AuditLog, Logger } from '@mcp-runway/logging';
 import type { McpMetrics } from '@mcp-runway/metrics';
 import { mcpMetrics, mcpTracing } from '@mcp-runway/metrics/hono';
 import { clientKey, heldKind } from '@mcp-runway/rate-limit';
@@ -65,6 +66,11 @@ export interface PipelineOptions {
   /** Metrics and traces. */
   metrics?: McpMetrics;
   /**
+   * The audit trail: one record per request's authentication decision (accepted, or refused
+   * with the reason). Tool-call records come from `instrumentServer` in the server factory.
+   */
+  audit?: AuditLog;
+  /**
    * The caller's address, for anonymous rate-limit keys. Defaults to the socket's peer
    * (@hono/node-server); a runtime without sockets (Lambda) supplies its own.
    */
@@ -85,6 +91,7 @@ export function createPipeline({
   drain,
   security,
   metrics,
+  audit,
   clientAddress = (c) => getConnInfo(c).remote.address,
   readinessChecks = [],
   readinessDependencies = [],
@@ -134,6 +141,8 @@ export function createPipeline({
   //    ...and the MCP endpoint's metrics: duration, method, era, outcome, auth and rate-limit
   //    refusals (mounted early, so it sees every refusal).
   if (metrics) app.use(config.MCP_PATH, mcpMetrics<AppEnv>(metrics));
+  //    ...and the audit record of each request's authentication decision (early too).
+  if (audit?.enabled) app.use(config.MCP_PATH, auditAuth(audit));
   // 2. Security headers on every response, errors included.
   app.use(securityHeaders());
   // 3. CORS: answer preflights, add allow/expose headers for allowed browser origins.

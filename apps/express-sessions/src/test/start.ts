@@ -57,6 +57,8 @@ export async function startApp(
   const config = loadConfig(configSchema, {
     LOG_LEVEL: 'info',
     RATE_LIMIT_POINTS: '100000',
+    // The audit trail stays out of the test runner's stderr unless a test asks for it.
+    AUDIT_LOG: 'off',
     ...env,
     PORT: String(port),
   });

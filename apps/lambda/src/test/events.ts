@@ -70,4 +70,6 @@ export const testEnv = {
   ALLOW_UNAUTHENTICATED: 'true',
   // The EMF metric lines go to stdout; src/emf.test.ts turns them on with a collector.
   EMF_ENABLED: 'false',
+  // The audit trail goes to stderr by default; src/audit.test.ts turns it on with a collector.
+  AUDIT_LOG: 'off',
 } as const;

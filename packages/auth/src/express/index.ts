@@ -3,7 +3,9 @@
  * headers and `res.locals`, call the core, store its result or throw its error for the app's
  * error handler to answer (status, JSON-RPC body and `WWW-Authenticate` come from the error).
  */
+import type { AuditLog } from '@mcp-runway/logging';
 import type { Request, RequestHandler, Response } from 'express';
+import { auditAuthDecision } from '../audit.js';
 import { authenticateRequest, type FailureLimit } from '../authenticate.js';
 import type { Challenge } from '../challenge.js';
 import type { ProtectedResourceMetadata } from '../metadata.js';
@@ -49,6 +51,34 @@ export function authenticate<L extends AuthLocals = AuthLocals>(
     const { principal, authInfo } = await authenticateRequest(authenticator, credentials, guard);
     res.locals.principal = principal;
     res.locals.authInfo = authInfo;
+    next();
+  };
+}
+
+/**
+ * One audit record per request to the MCP endpoint: its authentication decision, accepted or
+ * refused with the reason. Mount it before `authenticate` (and the limits), so it sees every
+ * refusal: it reads the response when the exchange closes, and the error the app's error
+ * handler left in `res.locals.error`.
+ */
+export function auditAuth(audit: AuditLog): RequestHandler {
+  return (req, res, next) => {
+    if (audit.enabled) {
+      res.once('close', () => {
+        const locals = res.locals as ToolScopeLocals & { requestId?: unknown; error?: unknown };
+        const challenge = res.getHeader('www-authenticate');
+        const mcp = locals.mcp;
+        auditAuthDecision(audit, {
+          status: res.statusCode,
+          challenge: typeof challenge === 'string' ? challenge : undefined,
+          error: locals.error,
+          principal: locals.principal,
+          requestId: typeof locals.requestId === 'string' ? locals.requestId : undefined,
+          tool: mcp?.method === 'tools/call' ? mcp.toolName : undefined,
+          sessionId: req.get('mcp-session-id'),
+        });
+      });
+    }
     next();
   };
 }

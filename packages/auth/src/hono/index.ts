@@ -3,7 +3,9 @@
  * call the core, store its result or throw its error for the app's `onError` to answer
  * (status, JSON-RPC body and `WWW-Authenticate` come from the error).
  */
+import type { AuditLog } from '@mcp-runway/logging';
 import type { Context, MiddlewareHandler } from 'hono';
+import { auditAuthDecision } from '../audit.js';
 import { authenticateRequest, type FailureLimit } from '../authenticate.js';
 import type { Challenge } from '../challenge.js';
 import type { ProtectedResourceMetadata } from '../metadata.js';
@@ -48,6 +50,37 @@ export function authenticate(
     c.set('principal', principal);
     c.set('authInfo', authInfo);
     await next();
+  };
+}
+
+/** The variables `auditAuth` reads (all optional: it runs before they are set). */
+export type AuditAuthEnv = {
+  Variables: {
+    principal?: Principal | undefined;
+    requestId?: string | undefined;
+    mcp?: McpCall | undefined;
+  };
+};
+
+/**
+ * One audit record per request to the MCP endpoint: its authentication decision, accepted or
+ * refused with the reason. Mount it before `authenticate` (and the limits), so it sees every
+ * refusal: it reads the finished response and the error the app's `onError` answered.
+ */
+export function auditAuth(audit: AuditLog): MiddlewareHandler<AuditAuthEnv> {
+  return async (c, next) => {
+    await next();
+    if (!audit.enabled) return;
+    const mcp = c.get('mcp');
+    auditAuthDecision(audit, {
+      status: c.res.status,
+      challenge: c.res.headers.get('www-authenticate') ?? undefined,
+      error: c.error,
+      principal: c.get('principal'),
+      requestId: c.get('requestId'),
+      tool: mcp?.method === 'tools/call' ? mcp.toolName : undefined,
+      sessionId: c.req.header('mcp-session-id'),
+    });
   };
 }
 

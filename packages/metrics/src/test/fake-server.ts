@@ -60,10 +60,15 @@ export class FakeMcpServer {
   }
 
   /** What the transport does with an incoming tools/call. */
-  call(name: string, ctx: Partial<FakeContext> = {}, meta?: Record<string, unknown>) {
+  call(
+    name: string,
+    ctx: Partial<FakeContext> = {},
+    meta?: Record<string, unknown>,
+    args: Record<string, unknown> = {},
+  ) {
     const handler = this.handlers.get('tools/call');
     if (!handler) throw new Error('no tools/call handler');
-    const params = meta ? { name, arguments: {}, _meta: meta } : { name, arguments: {} };
+    const params = meta ? { name, arguments: args, _meta: meta } : { name, arguments: args };
     return handler({ method: 'tools/call', params }, { mcpReq: { id: 1 }, ...ctx });
   }
 }

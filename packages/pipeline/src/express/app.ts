@@ -6,6 +6,7 @@
 import { callerId, type ToolScopePolicies } from '@mcp-runway/auth';
 import {
   type AuthLocals,
+  auditAuth,
   authenticate,
   protectedResourceMetadataHandler,
   requireToolScopes,
@@ -33,7 +34,7 @@ import {
   requestContext,
   securityHeaders,
 } from '@mcp-runway/http/express';
-import type { Logger } from '@mcp-runway/logging';
+import type { AuditLog, Logger } from '@mcp-runway/logging';
 import type { McpMetrics } from '@mcp-runway/metrics';
 import { mcpMetrics, mcpTracing } from '@mcp-runway/metrics/express';
 import { clientKey, heldKind } from '@mcp-runway/rate-limit';
@@ -65,6 +66,11 @@ export interface PipelineOptions {
   security?: Security;
   /** Metrics. */
   metrics?: McpMetrics;
+  /**
+   * The audit trail: one record per request's authentication decision (accepted, or refused
+   * with the reason). Tool-call records come from `instrumentServer` in the server factory.
+   */
+  audit?: AuditLog;
   readinessChecks?: readonly ReadinessCheck[];
   /**
    * Shown in `/ready`'s body, never failing it: the app serves on its fallbacks without them
@@ -82,6 +88,7 @@ export function createPipeline({
   drain,
   security,
   metrics,
+  audit,
   readinessChecks = [],
   readinessDependencies = [],
 }: PipelineOptions): Express {
@@ -105,6 +112,8 @@ export function createPipeline({
   app.use(requestContext<AppLocals>(logger));
   //    ...and the MCP endpoint's metrics (method, era, outcome, auth and rate-limit refusals).
   if (metrics) app.use(config.MCP_PATH, mcpMetrics(metrics));
+  //    ...and the audit record of each request's authentication decision (early too).
+  if (audit?.enabled) app.use(config.MCP_PATH, auditAuth(audit));
   // 2. Security headers on every response, errors included.
   app.use(securityHeaders());
   // 3. CORS: answer preflights, add allow/expose headers for allowed browser origins.

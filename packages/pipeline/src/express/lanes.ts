@@ -10,6 +10,7 @@
 import { callerId } from '@mcp-runway/auth';
 import { answerByDeadline, type Drain } from '@mcp-runway/http';
 import type { Handler } from '@mcp-runway/http/express';
+import { bindRequestId } from '@mcp-runway/metrics';
 import { type SessionRegistry, sendFetchResponse, toFetchRequest } from '@mcp-runway/sessions';
 import type { McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Response as ExpressResponse, Request } from 'express';
@@ -56,7 +57,11 @@ export function mcpLanes({ sessions, modern, caller, drain }: LanesOptions): Han
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    const response = modern.fetch(toFetchRequest(req, abort.signal), {
+    const request = toFetchRequest(req, abort.signal);
+    // The tool-call log line and audit record carry this request's id.
+    const { requestId } = res.locals as { requestId?: unknown };
+    if (typeof requestId === 'string') bindRequestId(request, requestId);
+    const response = modern.fetch(request, {
       ...(message && { parsedBody: message }),
       ...(authInfo && { authInfo }),
     });
