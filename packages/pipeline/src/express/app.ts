@@ -153,13 +153,21 @@ export function createPipeline({
   ];
   // Who a request counts against: the verified principal, else the client address. The limits
   // count and spend under it; the session lane counts its sessions (SESSION_MAX_PER_PRINCIPAL).
-  const caller: CallerKey = (req, res) =>
-    clientKey({
-      principalId: callerId(res.locals.principal),
-      remoteAddress: req.socket.remoteAddress,
-      forwardedFor: req.get('x-forwarded-for'),
-      trustProxy: security?.trustProxy ?? 0,
-    });
+  // Worked out once per request (the concurrency limit, the rate limit and the lanes all ask).
+  const callers = new WeakMap<express.Request, string>();
+  const caller: CallerKey = (req, res) => {
+    let key = callers.get(req);
+    if (key === undefined) {
+      key = clientKey({
+        principalId: callerId(res.locals.principal),
+        remoteAddress: req.socket.remoteAddress,
+        forwardedFor: req.get('x-forwarded-for'),
+        trustProxy: security?.trustProxy ?? 0,
+      });
+      callers.set(req, key);
+    }
+    return key;
+  };
   const limit = security
     ? [
         concurrencyLimit<AppLocals>({
