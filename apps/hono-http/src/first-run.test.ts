@@ -73,6 +73,42 @@ export const devProbe: ToolModule = {
 `;
 }
 
+/**
+ * Waits until the restarted server lists what a save changed, saving again only when the save
+ * went unnoticed, as a person would: when the watcher has not reacted for 3 s, or when a server
+ * restarted after the save still lists the old tools (tsx learns a new file's place in the import
+ * graph from the restarted process, so a save before that is not noticed). A restart under way is
+ * never interrupted by another save: on a busy machine one can take longer than 3 s.
+ */
+async function savedUntilSeen(
+  what: string,
+  terminal: Terminal,
+  { save, seen }: { save: () => void; seen: (listed: Map<string, string>) => boolean },
+): Promise<void> {
+  let savedAt = Date.now();
+  let mark = terminal.output().length;
+  await eventually(
+    what,
+    terminal,
+    async () => {
+      const port = terminal.port();
+      const listed = port === undefined ? undefined : await listTools(port);
+      if (listed && seen(listed)) return true;
+      const since = terminal.output().slice(mark);
+      const restart = since.lastIndexOf('Restarting');
+      const unnoticed = restart === -1;
+      const restartedStale = restart !== -1 && since.lastIndexOf('"msg":"listening"') > restart;
+      if (Date.now() - savedAt > 3000 && (unnoticed || restartedStale)) {
+        mark = terminal.output().length;
+        save();
+        savedAt = Date.now();
+      }
+      return undefined;
+    },
+    90_000,
+  );
+}
+
 async function endQuietly(terminal: Terminal): Promise<void> {
   // One save can reach the watcher as two changes: let a restart under way finish first, as a
   // person would see the server come back before pressing Ctrl-C.
@@ -121,38 +157,22 @@ describe('a first run on a clean copy', () => {
       const listed = 'export const tools: readonly ToolModule[] = [';
       expect(index).toContain(listed);
       const added = `${index.replace(listed, `${listed}devProbe, `)}import { devProbe } from './dev-probe.js';\n`;
-      // Saved again every few seconds until seen (a change the watcher missed, on a machine
-      // busy with other test runs, is what saving again fixes for a person too).
-      const add = () => {
-        writeFileSync(join(tools, 'index.ts'), added);
-        return Date.now();
-      };
-      let addedAt = add();
-      await eventually('the added tool', terminal, async () => {
-        if (Date.now() - addedAt > 3000) addedAt = add();
-        const port = terminal.port();
-        const listedNow = port === undefined ? undefined : await listTools(port);
-        return listedNow?.get('dev_probe') === 'Added while the server ran.' ? true : undefined;
+      writeFileSync(join(tools, 'index.ts'), added);
+      await savedUntilSeen('the added tool', terminal, {
+        save: () => writeFileSync(join(tools, 'index.ts'), added),
+        seen: (listed) => listed.get('dev_probe') === 'Added while the server ran.',
       });
 
-      // Saved again every few seconds until seen: tsx learns the new file's place in the import
-      // graph from the restarted process, and a save before that is not noticed (as in an
-      // editor, saving again is what a person does).
-      const edit = () => {
-        writeFileSync(join(tools, 'dev-probe.ts'), probeTool('Its description, edited.'));
-        return Date.now();
-      };
-      let saved = edit();
-      await eventually('the edited description', terminal, async () => {
-        if (Date.now() - saved > 3000) saved = edit();
-        const port = terminal.port();
-        const listedNow = port === undefined ? undefined : await listTools(port);
-        return listedNow?.get('dev_probe') === 'Its description, edited.' ? true : undefined;
+      writeFileSync(join(tools, 'dev-probe.ts'), probeTool('Its description, edited.'));
+      await savedUntilSeen('the edited description', terminal, {
+        save: () =>
+          writeFileSync(join(tools, 'dev-probe.ts'), probeTool('Its description, edited.')),
+        seen: (listed) => listed.get('dev_probe') === 'Its description, edited.',
       });
     } finally {
       await endQuietly(terminal);
     }
-  }, 180_000);
+  }, 240_000);
 
   it("the app's `pnpm start`: Ctrl-C drains it and it exits 0, quietly", async () => {
     expect(install.code, install.output).toBe(0);
