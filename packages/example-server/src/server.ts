@@ -1,4 +1,5 @@
 import { configPiece, positiveInt } from '@mcp-runway/config';
+import type { McpUiResourceMeta } from '@modelcontextprotocol/ext-apps';
 import { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { ServerDeps } from './deps.js';
@@ -7,6 +8,7 @@ import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { createInMemoryTicketStore, type TicketStore } from './store.js';
 import { tools } from './tools/index.js';
+import { createBoardView, viewMetaFrom, viewSettings } from './ui/view.js';
 
 export const SERVER_INFO = { name: 'mcp-runway-tickets', version: '0.1.0' } as const;
 
@@ -27,6 +29,8 @@ export interface ExampleServerOptions {
    * instrumentation (`instrumentServer` from @mcp-runway/metrics) without touching the tools.
    */
   decorate?: (server: McpServer) => void;
+  /** The board view's `_meta.ui` (CSP, domain, border). @default from the UI_* defaults */
+  ui?: McpUiResourceMeta;
 }
 
 const silent: ServerLogger = { info() {}, warn() {}, error() {} };
@@ -45,6 +49,7 @@ export function createServerFactory(options: ExampleServerOptions = {}): () => M
     store: options.store ?? createInMemoryTicketStore(),
     logger: options.logger ?? silent,
     reportStepMs: options.reportStepMs ?? 250,
+    ui: createBoardView(options.ui ?? viewMetaFrom(z.object(viewSettings.shape).parse({}))),
   };
   return () => {
     const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
@@ -60,6 +65,7 @@ export function createServerFactory(options: ExampleServerOptions = {}): () => M
 export const settings = configPiece({
   /** How long each section of `generate_report` takes (it stands in for real work). */
   REPORT_STEP_MS: positiveInt(250),
+  ...viewSettings.shape,
 });
 
 /** The example as the apps mount it (see {@link ServerModule}). */
@@ -69,9 +75,10 @@ export const serverModule: ServerModule = {
   toolNames: tools.map((tool) => tool.name),
   toolPolicies,
   createServerFactory({ logger, settings: values = {}, decorate } = {}) {
-    const { REPORT_STEP_MS } = z.object(settings.shape).parse(values);
+    const parsed = z.object(settings.shape).parse(values);
     return createServerFactory({
-      reportStepMs: REPORT_STEP_MS,
+      reportStepMs: parsed.REPORT_STEP_MS,
+      ui: viewMetaFrom(parsed),
       ...(logger && { logger }),
       ...(decorate && { decorate }),
     });
