@@ -81,7 +81,7 @@ async function pieceFile(pkg: string, name: string): Promise<string> {
 
 /**
  * Adds a piece's file and variables, and those of the pieces it spreads in
- * (`...viewSettings.shape`, declared in the same package).
+ * (`...view.viewSettings.shape`, declared in the same package).
  */
 async function addPiece(pkg: string, name: string, files: string[], keys: Set<string>) {
   const file = await pieceFile(pkg, name);
@@ -90,7 +90,7 @@ async function addPiece(pkg: string, name: string, files: string[], keys: Set<st
   for (const key of schemaKeys(source)) keys.add(key);
   const piece = new RegExp(`export const ${name} = configPiece\\(`).exec(source);
   const body = piece ? balanced(code(source), code(source).indexOf(piece[0]), '(', ')') : '';
-  for (const [, spread = ''] of body.matchAll(/\.\.\.(\w+)\.shape/g)) {
+  for (const [, spread = ''] of body.matchAll(/\.\.\.(?:\w+\.)?(\w+)\.shape/g)) {
     await addPiece(pkg, spread, files, keys);
   }
 }

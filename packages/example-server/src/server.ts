@@ -1,5 +1,4 @@
 import { configPiece, positiveInt } from '@mcp-runway/config';
-import type { McpUiResourceMeta } from '@modelcontextprotocol/ext-apps';
 import { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { ServerDeps } from './deps.js';
@@ -8,7 +7,7 @@ import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { createInMemoryTicketStore, type TicketStore } from './store.js';
 import { tools } from './tools/index.js';
-import { createBoardView, viewMetaFrom, viewSettings } from './ui/view.js';
+import * as view from './ui/view.js'; // runway:part ui
 
 export const SERVER_INFO = { name: 'mcp-runway-tickets', version: '0.1.0' } as const;
 
@@ -29,8 +28,10 @@ export interface ExampleServerOptions {
    * instrumentation (`instrumentServer` from @mcp-runway/metrics) without touching the tools.
    */
   decorate?: (server: McpServer) => void;
+  // runway:part ui
   /** The board view's `_meta.ui` (CSP, domain, border). @default from the UI_* defaults */
-  ui?: McpUiResourceMeta;
+  ui?: view.BoardViewMeta;
+  // runway:end
 }
 
 const silent: ServerLogger = { info() {}, warn() {}, error() {} };
@@ -49,7 +50,7 @@ export function createServerFactory(options: ExampleServerOptions = {}): () => M
     store: options.store ?? createInMemoryTicketStore(),
     logger: options.logger ?? silent,
     reportStepMs: options.reportStepMs ?? 250,
-    ui: createBoardView(options.ui ?? viewMetaFrom(z.object(viewSettings.shape).parse({}))),
+    ui: view.createBoardView(options.ui ?? view.defaultMeta()), // runway:part ui
   };
   return () => {
     const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
@@ -65,7 +66,7 @@ export function createServerFactory(options: ExampleServerOptions = {}): () => M
 export const settings = configPiece({
   /** How long each section of `generate_report` takes (it stands in for real work). */
   REPORT_STEP_MS: positiveInt(250),
-  ...viewSettings.shape,
+  ...view.viewSettings.shape, // runway:part ui
 });
 
 /** The example as the apps mount it (see {@link ServerModule}). */
@@ -78,7 +79,7 @@ export const serverModule: ServerModule = {
     const parsed = z.object(settings.shape).parse(values);
     return createServerFactory({
       reportStepMs: parsed.REPORT_STEP_MS,
-      ui: viewMetaFrom(parsed),
+      ui: view.viewMetaFrom(parsed), // runway:part ui
       ...(logger && { logger }),
       ...(decorate && { decorate }),
     });

@@ -1,3 +1,4 @@
+import { composeConfig, configPiece, loadConfig } from '@mcp-runway/config';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -65,10 +66,13 @@ describe('the board view', () => {
     expect(JSON.stringify(parsed.error?.issues)).toContain('no path');
   });
 
-  it('serves the _meta.ui its settings describe', async () => {
-    const factory = serverModule.createServerFactory({
-      settings: { UI_CSP_CONNECT_DOMAINS: 'https://api.example.com', UI_PREFERS_BORDER: 'false' },
+  it('serves the _meta.ui its settings describe, read from an app configuration', async () => {
+    // As the apps do: the composed schema parses the environment, the module parses its piece.
+    const config = loadConfig(composeConfig(serverModule.settings ?? configPiece({})), {
+      UI_CSP_CONNECT_DOMAINS: 'https://api.example.com',
+      UI_PREFERS_BORDER: 'false',
     });
+    const factory = serverModule.createServerFactory({ settings: config });
     const client = new Client({ name: 'view-test', version: '1.0.0' });
     const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
     await factory().connect(serverTransport);

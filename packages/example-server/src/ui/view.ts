@@ -18,6 +18,9 @@ export const boardViewFile: URL = new URL('../../dist/view/board.html', import.m
 /** The bundle's size budget, checked by bundle.test.ts (it measures ~232 KiB: the SDK and zod). */
 export const BOARD_VIEW_BUDGET_BYTES = 256 * 1024;
 
+/** `_meta.ui` of the view (the extension's `McpUiResourceMeta`). */
+export type BoardViewMeta = McpUiResourceMeta;
+
 export interface BoardView {
   /** The HTML, read from disk on the first call and from memory after. */
   html(): Promise<string>;
@@ -49,30 +52,38 @@ export function createBoardView(
   };
 }
 
+// Apps parse their configuration once and hand the parsed values to the server module, which
+// parses its own piece again: each field takes its parsed form back as well as the raw string.
+const again = (value: unknown) =>
+  Array.isArray(value) ? value.join(',') : typeof value === 'boolean' ? String(value) : value;
+
 /** Each origin a host may let the view reach, as the extension expects (scheme + host). */
 const origins = () =>
-  list().pipe(
-    z.array(
-      z
-        .string()
-        .regex(
-          /^(https|wss?|http):\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i,
-          'origins look like https://api.example.com (no path)',
-        ),
-    ),
-  );
+  z
+    .preprocess(again, list())
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(https|wss?|http):\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i,
+            'origins look like https://api.example.com (no path)',
+          ),
+      ),
+    );
 
 /**
  * The view's variables: hosts build the iframe's content security policy from the `csp`
  * lists (empty: the view may reach nothing, which this bundle needs), and some serve the view
- * from the `domain` the server asks for (its format is the host's: see the workshop page).
+ * from the `domain` the server asks for, in each host's own format (Claude:
+ * `<hash>.claudemcpcontent.com`).
  */
 export const viewSettings = configPiece({
   UI_CSP_CONNECT_DOMAINS: origins(),
   UI_CSP_RESOURCE_DOMAINS: origins(),
   UI_CSP_FRAME_DOMAINS: origins(),
   UI_DOMAIN: z.string().trim().min(1).optional(),
-  UI_PREFERS_BORDER: boolean(true),
+  UI_PREFERS_BORDER: z.preprocess(again, boolean(true)),
 });
 
 /** `_meta.ui` from the settings: only the fields that are set. */
@@ -88,4 +99,9 @@ export function viewMetaFrom(
     prefersBorder: values.UI_PREFERS_BORDER,
     ...(values.UI_DOMAIN && { domain: values.UI_DOMAIN }),
   };
+}
+
+/** `_meta.ui` with every UI_* variable at its default. */
+export function defaultMeta(): McpUiResourceMeta {
+  return viewMetaFrom(z.object(viewSettings.shape).parse({}));
 }
