@@ -6,6 +6,7 @@ import { serverModule } from '../server.js';
 import {
   BOARD_VIEW_URI,
   boardViewFile,
+  boardViewFiles,
   createBoardView,
   viewMetaFrom,
   viewSettings,
@@ -24,6 +25,25 @@ describe('the board view', () => {
     const again = await Promise.all([view.html(), view.html()]);
     expect([first, ...again]).toEqual(['<!doctype html>', '<!doctype html>', '<!doctype html>']);
     expect(reads).toEqual([boardViewFile]);
+  });
+
+  it('falls back to view/ beside the running module (where a bundler puts it)', async () => {
+    const tried: string[] = [];
+    const view = createBoardView(
+      {},
+      [new URL('file:///pkg/a.html'), new URL('file:///b.html')],
+      async (file) => {
+        tried.push(file.pathname);
+        if (file.pathname === '/pkg/a.html') throw new Error('ENOENT');
+        return 'from b';
+      },
+    );
+    await expect(view.html()).resolves.toBe('from b');
+    expect(tried).toEqual(['/pkg/a.html', '/b.html']);
+    expect(boardViewFiles.map((file) => file.pathname.split('/').slice(-2).join('/'))).toEqual([
+      'view/board.html',
+      'view/board.html',
+    ]);
   });
 
   it('says to build when the bundle is missing, and retries on the next read', async () => {

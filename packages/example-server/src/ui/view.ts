@@ -15,6 +15,15 @@ export const BOARD_VIEW_URI = 'ui://tickets/board.html';
 /** The bundle, from `src/ui/*.ts` and from `dist/ui/*.js` alike. */
 export const boardViewFile: URL = new URL('../../dist/view/board.html', import.meta.url);
 
+/**
+ * Where the bundle is looked for, in order: the package's build, then `view/` beside the
+ * running module, where a bundler's output keeps it (the Lambda bundle copies it there).
+ */
+export const boardViewFiles: readonly URL[] = [
+  boardViewFile,
+  new URL('./view/board.html', import.meta.url),
+];
+
 /** The bundle's size budget, checked by bundle.test.ts (it measures ~232 KiB: the SDK and zod). */
 export const BOARD_VIEW_BUDGET_BYTES = 256 * 1024;
 
@@ -29,23 +38,36 @@ export interface BoardView {
 }
 
 /**
- * Reads `file` once. A failed read is not cached (a later call retries) and says how to make
- * the bundle, since a missing file means the package was not built.
+ * Reads the first of `files` that exists, once. A failed read is not cached (a later call
+ * retries) and says how to make the bundle, since a missing file means the package was not
+ * built.
  */
 export function createBoardView(
   meta: McpUiResourceMeta,
-  file: URL = boardViewFile,
+  files: URL | readonly URL[] = boardViewFiles,
   read: (file: URL) => Promise<string> = (at) => readFile(at, 'utf8'),
 ): BoardView {
+  const candidates = Array.isArray(files) ? files : [files as URL];
+  const first = async (): Promise<string> => {
+    let failure: unknown;
+    for (const file of candidates) {
+      try {
+        return await read(file);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    throw new Error(`The board view is not built (${candidates[0]?.pathname}): run pnpm build`, {
+      cause: failure,
+    });
+  };
   let cached: Promise<string> | undefined;
   return {
     meta,
     html() {
-      cached ??= read(file).catch((error: unknown) => {
+      cached ??= first().catch((error: unknown) => {
         cached = undefined;
-        throw new Error(`The board view is not built (${file.pathname}): run pnpm build`, {
-          cause: error,
-        });
+        throw error;
       });
       return cached;
     },
