@@ -87,3 +87,24 @@ describe.each([
     await page.close();
   }, 30_000);
 });
+
+describe('the board view under the policy its _meta.ui.csp asks for', () => {
+  it('cannot reach the network: the host refuses its fetches (connect-src)', async () => {
+    const page = await openHost('modern');
+    const view = page.frames().find((frame) => frame !== page.mainFrame());
+    if (!view) throw new Error('no view frame');
+    // Runs in the view's frame (a browser, so no DOM types here): listen for the policy's
+    // refusal, then try to reach the server that served the host page.
+    type Listener = (type: string, cb: (e: { effectiveDirective: string }) => void) => void;
+    const refused = await view.evaluate(async (url) => {
+      const { document } = globalThis as unknown as { document: { addEventListener: Listener } };
+      const violation = new Promise<string>((resolve) =>
+        document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective)),
+      );
+      fetch(url).catch(() => undefined);
+      return violation;
+    }, host.url);
+    expect(refused).toBe('connect-src');
+    await page.close();
+  }, 30_000);
+});
