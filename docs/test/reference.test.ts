@@ -66,17 +66,33 @@ function imports(source: string): Map<string, string> {
   return names;
 }
 
-/** The file of `packages/<pkg>/src` that declares `export const <name> = configPiece(`. */
+/** The file under `packages/<pkg>/src` that declares `export const <name> = configPiece(`. */
 async function pieceFile(pkg: string, name: string): Promise<string> {
   const dir = `packages/${pkg}/src`;
-  const files = readdirSync(new URL(`../../${dir}`, import.meta.url)).filter(
-    (file) => file.endsWith('.ts') && !file.endsWith('.test.ts'),
-  );
+  const files = readdirSync(new URL(`../../${dir}`, import.meta.url), { recursive: true })
+    .map(String)
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'));
   for (const file of files) {
     const source = await read(`${dir}/${file}`);
     if (new RegExp(`export const ${name} = configPiece\\(`).test(source)) return `${dir}/${file}`;
   }
   throw new Error(`no configPiece named ${name} in ${dir}`);
+}
+
+/**
+ * Adds a piece's file and variables, and those of the pieces it spreads in
+ * (`...view.viewSettings.shape`, declared in the same package).
+ */
+async function addPiece(pkg: string, name: string, files: string[], keys: Set<string>) {
+  const file = await pieceFile(pkg, name);
+  files.push(file);
+  const source = await read(file);
+  for (const key of schemaKeys(source)) keys.add(key);
+  const piece = new RegExp(`export const ${name} = configPiece\\(`).exec(source);
+  const body = piece ? balanced(code(source), code(source).indexOf(piece[0]), '(', ')') : '';
+  for (const [, spread = ''] of body.matchAll(/\.\.\.(?:\w+\.)?(\w+)\.shape/g)) {
+    await addPiece(pkg, spread, files, keys);
+  }
 }
 
 interface Schema {
@@ -103,9 +119,7 @@ async function appSchema(path: string): Promise<Schema> {
     for (const [, name = ''] of args.matchAll(/(?<=[(,])\s*([a-zA-Z_]\w*)\s*(?=[,)])/g)) {
       const [pkg, exported] = imported.get(name)?.split(':') ?? [];
       if (!pkg || !exported) throw new Error(`${path}: where does the piece ${name} come from?`);
-      const file = await pieceFile(pkg, exported);
-      files.push(file);
-      for (const key of schemaKeys(await read(file))) keys.add(key);
+      await addPiece(pkg, exported, files, keys);
     }
   }
   return { keys, files };

@@ -5,7 +5,8 @@
  * the Node it targets). Workspace packages are read from their dist/ builds, so run
  * `pnpm build` first.
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { cp, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -34,12 +35,20 @@ export async function bundle({ quiet = false } = {}) {
     },
     metafile: true,
   });
+  // The server's MCP App views (HTML read at runtime, not imported) go beside the bundle, where
+  // the server looks for them once its package folder is gone: `view/` next to index.mjs.
+  const server = createRequire(import.meta.url).resolve('@mcp-runway/example-server');
+  const views = resolve(dirname(server), 'view');
+  const viewsCopied = await stat(views).then(
+    () => cp(views, resolve(dirname(outfile), 'view'), { recursive: true }).then(() => true),
+    () => false,
+  );
   const { size } = await stat(outfile);
   if (!quiet) {
     const kib = (size / 1024).toFixed(1);
     process.stdout.write(`dist/lambda/index.mjs: ${kib} KiB (${size} bytes)\n`);
   }
-  return { outfile, size, metafile: result.metafile };
+  return { outfile, size, metafile: result.metafile, viewsCopied };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +26,15 @@ describe('the bundle, dist/lambda/index.mjs', () => {
     const { size } = await stat(bundle);
     expect(size).toBeGreaterThan(10_000);
     expect(size).toBeLessThan(5 * 1024 * 1024);
+  });
+
+  it("carries the server's MCP App views beside it (view/), which it reads at runtime", async () => {
+    const entry = createRequire(import.meta.url).resolve('@mcp-runway/example-server');
+    const server = join(dirname(entry), 'view');
+    const beside = fileURLToPath(new URL('../dist/lambda/view/', import.meta.url));
+    const built = await readdir(server);
+    expect(built.length).toBeGreaterThan(0);
+    expect(await readdir(beside)).toEqual(built);
   });
 
   it('serves an event through `handler` and `streamingHandler` in a child process', async () => {

@@ -30,6 +30,7 @@ describe('the copy a generated project gets', () => {
       name: 'my-server',
       scope: '@acme',
       apps: ['stdio'],
+      ui: example === 'tickets',
       example,
       auth: 'none',
       state: 'memory',

@@ -58,6 +58,23 @@ describe('parseFlags', () => {
   });
 });
 
+describe('--ui', () => {
+  const env = { cwd: '/work', interactive: false, userAgent: undefined };
+  const decided = (argv: string[]) => decideWithoutPrompts(parseFlags(argv, '/work'), env).ui;
+
+  it('is on with the ticket board and off with the minimal example, unless a flag says', () => {
+    expect(decided(['srv'])).toBe(true);
+    expect(decided(['srv', '--no-ui'])).toBe(false);
+    expect(decided(['srv', '--example', 'minimal'])).toBe(false);
+  });
+
+  it('is refused with the minimal example', () => {
+    expect(() => decided(['srv', '--example', 'minimal', '--ui'])).toThrow(
+      /--ui: the view belongs/,
+    );
+  });
+});
+
 describe('detectPackageManager', () => {
   it.each([
     ['pnpm/10.34.9 npm/? node/v20.20.2 linux x64', 'pnpm'],

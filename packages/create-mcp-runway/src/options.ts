@@ -31,6 +31,8 @@ export interface Choices {
   apps: AppName[];
   /** The MCP server the apps mount: the ticket board, or one `hello` tool. */
   example: ExampleName;
+  /** The ticket board's interactive view (MCP Apps): `show_board` and its `ui://` resource. */
+  ui: boolean;
   auth: AuthMode;
   state: StateStore;
   infra: InfraName[];
@@ -57,6 +59,16 @@ export const defaults = {
 
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** `--ui` is the ticket board's view: on by default with it, refused with the minimal example. */
+export function decideUi(example: ExampleName, flag: boolean | undefined): boolean {
+  if (example === 'minimal' && flag === true) {
+    throw new UsageError(
+      '--ui: the view belongs to the ticket board; drop --ui or --example minimal',
+    );
+  }
+  return flag ?? example === 'tickets';
 }
 
 const NAME = /^(?:@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
@@ -124,6 +136,8 @@ export function parseFlags(argv: string[], cwd: string): FlagChoices {
       scope: { type: 'string' },
       apps: { type: 'string' },
       example: { type: 'string' },
+      ui: { type: 'boolean' },
+      'no-ui': { type: 'boolean' },
       auth: { type: 'string' },
       state: { type: 'string' },
       infra: { type: 'string' },
@@ -154,6 +168,7 @@ export function parseFlags(argv: string[], cwd: string): FlagChoices {
     scope: values.scope === undefined ? undefined : normalizeScope(values.scope),
     apps,
     example: values.example === undefined ? undefined : one('example', values.example, EXAMPLES),
+    ui: values['no-ui'] ? false : values.ui,
     auth: values.auth === undefined ? undefined : one('auth', values.auth, AUTH_MODES),
     state: values.state === undefined ? undefined : one('state', values.state, STATE_STORES),
     infra: values.infra === undefined ? undefined : list('infra', values.infra, INFRA),
@@ -176,6 +191,7 @@ Options (every prompt has one; --yes takes the defaults for the rest):
   --scope <@scope>       package scope for the shared packages (default: @<name>)
   --apps <list>          ${APPS.join(', ')}  (default: ${defaults.apps.join(',')})
   --example <name>       ${EXAMPLES.join(' | ')}  (default: ${defaults.example}; minimal is one hello tool)
+  --ui, --no-ui          the ticket board's interactive view (MCP Apps) (default: on; off with minimal)
   --auth <mode>          ${AUTH_MODES.join(' | ')}       (default: ${defaults.auth})
   --state <store>        ${STATE_STORES.join(' | ')}           (default: ${defaults.state})
   --infra <list>         ${INFRA.join(', ')} or none            (default: ${defaults.infra.join(',')} with hono-http, else none)

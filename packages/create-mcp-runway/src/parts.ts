@@ -34,6 +34,35 @@ export const minimalExample = {
   keeps: ['src/module.ts', 'src/check.ts', 'src/caller.ts', 'src/tools/cached-json-schema.ts'],
 } as const;
 
+/**
+ * The ticket board's interactive view (MCP Apps, `--ui`; never with `--example minimal`). Without
+ * it these paths go (a trailing `/` is a folder), code lines marked `// runway:part ui` (or
+ * between `// runway:part ui` and `// runway:end` lines) go, and so do Markdown blocks marked for
+ * `ui`; the server package loses the dependencies and scripts that build and test the view.
+ */
+export const viewPart = {
+  name: 'ui',
+  paths: [
+    'packages/example-server/ui/',
+    'packages/example-server/src/ui/',
+    'packages/example-server/src/test/view-host.ts',
+    'packages/example-server/src/tools/show-board.ts',
+    'packages/example-server/scripts/screenshot.mjs',
+    'packages/example-server/vite.config.ts',
+  ],
+  dependencies: [
+    '@modelcontextprotocol/ext-apps',
+    'playwright-core',
+    'vite',
+    'vite-plugin-singlefile',
+  ],
+  /** The server package's scripts without the view: plain tsc, no screenshot. */
+  scripts: { build: 'tsc -p tsconfig.build.json', typecheck: 'tsc --noEmit' },
+  dropScripts: ['screenshot'],
+  /** The view's variables, which `.env.example` leaves out without it. */
+  variablePrefix: 'UI_',
+} as const;
+
 export interface AppPart {
   name: AppName;
   title: string;

@@ -6,7 +6,15 @@ import { DEPLOYMENT_COMMANDS } from './deployment.js';
 import { MAIN_URL } from './generated.js';
 import type { Choices } from './options.js';
 import { UsageError } from './options.js';
-import { APPS, type AppName, EXAMPLES, INFRA, REPO_ONLY_PARTS, STATE_STORES } from './parts.js';
+import {
+  APPS,
+  type AppName,
+  EXAMPLES,
+  INFRA,
+  REPO_ONLY_PARTS,
+  STATE_STORES,
+  viewPart,
+} from './parts.js';
 import { keepChosenParts, orderApps, planProject } from './plan.js';
 import { loadTemplate } from './template.js';
 import { serverName, type VsCodeMcpConfig } from './vscode.js';
@@ -15,6 +23,7 @@ const template = loadTemplate();
 
 function choose(overrides: Partial<Choices> = {}): Choices {
   return {
+    ui: overrides.example !== 'minimal',
     directory: '/tmp/unused',
     name: 'my-server',
     scope: '@acme',
@@ -295,6 +304,74 @@ describe('planProject', () => {
   });
 });
 
+describe('--ui, the ticket board view (MCP Apps)', () => {
+  const apps: AppName[] = ['stdio', 'hono-http', 'express-sessions', 'lambda'];
+  const withView = planProject(template, choose({ apps }));
+  const without = planProject(template, choose({ apps, ui: false }));
+  const manifest = (plan: typeof withView) =>
+    JSON.parse(text(plan, 'packages/example-server/package.json')) as {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+  const viewFiles = (plan: typeof withView) =>
+    [...plan.files.keys()].filter((path) => /\/ui\/|show-board|view-host|vite\.config/.test(path));
+
+  it('keeps the view, its tool and the code that wires them, without the markers', () => {
+    expect(viewFiles(withView)).toEqual(
+      expect.arrayContaining([
+        'packages/example-server/ui/board.ts',
+        'packages/example-server/src/ui/view.ts',
+        'packages/example-server/src/tools/show-board.ts',
+        'packages/example-server/vite.config.ts',
+      ]),
+    );
+    expect(text(withView, 'packages/example-server/src/tools/index.ts')).toMatch(
+      /^ {2}showBoard,$/m,
+    );
+    expect(text(withView, 'packages/example-server/src/server.ts')).toContain('view.viewSettings');
+    expect(manifest(withView).scripts.build).toBe('vite build && tsc -p tsconfig.build.json');
+    expect(text(withView, '.env.example')).toMatch(/^# UI_CSP_CONNECT_DOMAINS=$/m);
+  });
+
+  it('without it, drops the view files, the marked lines, its dependencies and variables', () => {
+    expect(viewFiles(without)).toEqual([]);
+    const server = text(without, 'packages/example-server/src/server.ts');
+    expect(server).not.toMatch(/view\.|BoardView|ui:/);
+    expect(text(without, 'packages/example-server/src/tools/index.ts')).not.toContain('showBoard');
+    expect(text(without, 'packages/example-server/src/deps.ts')).not.toContain('BoardView');
+    expect(text(without, 'packages/example-server/src/testing.ts')).not.toContain('viewChecks');
+    const { scripts, dependencies, devDependencies } = manifest(without);
+    expect(scripts).toMatchObject({
+      build: 'tsc -p tsconfig.build.json',
+      typecheck: 'tsc --noEmit',
+    });
+    expect(scripts.screenshot).toBeUndefined();
+    for (const name of ['@modelcontextprotocol/ext-apps', 'vite', 'vite-plugin-singlefile']) {
+      expect({ ...dependencies, ...devDependencies }[name], name).toBeUndefined();
+    }
+    const lock = parse(text(without, 'pnpm-lock.yaml')) as {
+      importers: Record<string, { dependencies?: object; devDependencies?: object }>;
+    };
+    const importer = lock.importers['packages/example-server'];
+    expect(Object.keys({ ...importer?.dependencies, ...importer?.devDependencies })).not.toContain(
+      '@modelcontextprotocol/ext-apps',
+    );
+    expect(text(without, '.env.example')).not.toMatch(/UI_/);
+    expectSelfContained(without, '@acme');
+  });
+
+  it('leaves no runway markers in any code file, with or without it', () => {
+    for (const plan of [withView, without]) {
+      const marked = [...plan.files]
+        .filter(([path]) => /\.(ts|mjs)$/.test(path))
+        .filter(([, body]) => String(body).includes('runway:'))
+        .map(([path]) => path);
+      expect(marked).toEqual([]);
+    }
+  });
+});
+
 describe('--example minimal', () => {
   const plan = planProject(
     template,
@@ -335,7 +412,7 @@ describe('--example minimal', () => {
   });
 
   it('keeps the manifest the lockfile was made for', () => {
-    const tickets = planProject(template, choose({ apps: ['stdio'] }));
+    const tickets = planProject(template, choose({ apps: ['stdio'], ui: false }));
     const deps = (p: typeof plan) =>
       JSON.parse(text(p, 'packages/example-server/package.json')) as Record<string, unknown>;
     expect({ ...deps(plan), description: '' }).toEqual({ ...deps(tickets), description: '' });
@@ -583,6 +660,7 @@ describe('part markers', () => {
       ...STATE_STORES,
       ...EXAMPLES,
       ...REPO_ONLY_PARTS,
+      viewPart.name,
     ]);
     const pages = [...template.files].filter((path) => path.endsWith('.md'));
     expect(pages).toContain('docs/guides/connect-a-host.md');

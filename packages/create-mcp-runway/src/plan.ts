@@ -19,6 +19,7 @@ import {
   ownedFiles,
   rootFiles,
   SERVER_PACKAGE_DIR,
+  viewPart,
 } from './parts.js';
 import type { Template } from './template.js';
 import { VSCODE_MCP_JSON, vscodeMcpJson } from './vscode.js';
@@ -92,6 +93,7 @@ export function planProject(source: Template, choices: Choices): Plan {
     );
   }
   const parts = new Set<string>([...apps, ...choices.infra, choices.state, choices.example]);
+  if (choices.ui) parts.add(viewPart.name);
   const dirs = new Set<string>();
   for (const app of apps)
     for (const dir of [`apps/${app}`, ...appParts[app].extraDirs]) dirs.add(dir);
@@ -121,6 +123,7 @@ export function planProject(source: Template, choices: Choices): Plan {
       }
     }
   }
+  if (!choices.ui) for (const name of viewPart.dependencies) remove(SERVER_PACKAGE_DIR, name);
   for (const [part, byDir] of Object.entries(ownedDevDependencies)) {
     if (parts.has(part)) continue;
     for (const [dir, names] of Object.entries(byDir)) for (const name of names) remove(dir, name);
@@ -133,16 +136,22 @@ export function planProject(source: Template, choices: Choices): Plan {
   );
   if (!choices.infra.includes('docker')) dropped.add('.dockerignore');
   const inDirs = (path: string) => [...dirs, GUIDES_DIR].some((dir) => path.startsWith(`${dir}/`));
+  const isView = (path: string) =>
+    viewPart.paths.some((owned) => (owned.endsWith('/') ? path.startsWith(owned) : path === owned));
   const paths = [...template.files]
     .filter((path) => (rootFiles as readonly string[]).includes(path) || inDirs(path))
     .filter((path) => !dropped.has(path))
+    .filter((path) => choices.ui || !isView(path))
     .sort();
 
   const packages = [...dirs].filter((dir) => all.has(dir)).sort();
   const files = new Map<string, string | Buffer>();
   const rename = (name: string) => name.replace(TEMPLATE_SCOPE, `${choices.scope}/`);
   const named = packages.map((dir) => ({ dir, name: rename((all.get(dir) as Manifest).name) }));
-  const reference = template.read(CONFIGURATION_REFERENCE).toString('utf8');
+  const fullReference = template.read(CONFIGURATION_REFERENCE).toString('utf8');
+  const reference = choices.ui
+    ? fullReference
+    : fullReference.replace(new RegExp(`^\\| \`${viewPart.variablePrefix}.*\\n`, 'gm'), '');
   const { files: generated, apiKey } = generatedFiles(choices, apps, named, reference);
   generated.set(VSCODE_MCP_JSON, vscodeMcpJson(choices, apps));
   const outputPaths = new Set([...paths, ...generated.keys()]);
@@ -167,8 +176,10 @@ export function planProject(source: Template, choices: Choices): Plan {
     const dir = path.replace(/\/package\.json$/, '');
     if (path === 'package.json') text = rootManifest(text, choices, apps);
     else if (path === 'turbo.json') text = turboConfig(text);
-    else if (all.has(dir) && path.endsWith('/package.json'))
+    else if (all.has(dir) && path.endsWith('/package.json')) {
       text = trimManifest(text, removed.get(dir));
+      if (dir === SERVER_PACKAGE_DIR && !choices.ui) text = withoutViewScripts(text);
+    } else if (/\.(ts|mjs)$/.test(path)) text = keepChosenCode(text, parts);
     else if (path === 'pnpm-lock.yaml') {
       text = pruneLockfile(text, { importers: new Set(['.', ...packages]), removed, rename });
     } else if (path.endsWith('.md')) {
@@ -193,6 +204,30 @@ function trimManifest(text: string, names: ReadonlySet<string> | undefined): str
     for (const name of names) delete manifest[group]?.[name];
   }
   return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+function withoutViewScripts(text: string): string {
+  const manifest = JSON.parse(text) as Manifest & { scripts: Record<string, string> };
+  Object.assign(manifest.scripts, viewPart.scripts);
+  for (const name of viewPart.dropScripts) delete manifest.scripts[name];
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/**
+ * Code lines marked for a part stay only when it was chosen; the markers always go. A line that
+ * ends in `// runway:part NAME` is that line alone; `// runway:part NAME` … `// runway:end`, each
+ * on a line of its own, marks the lines between.
+ */
+export function keepChosenCode(text: string, parts: ReadonlySet<string>): string {
+  const chosen = (names: string) => names.split('+').every((name) => parts.has(name));
+  return text
+    .replace(
+      /^[ \t]*\/\/ runway:part ([a-z0-9+-]+)\n([\s\S]*?)^[ \t]*\/\/ runway:end\n/gm,
+      (_, names: string, body: string) => (chosen(names) ? body : ''),
+    )
+    .replace(/^(.*?) \/\/ runway:part ([a-z0-9+-]+)\n/gm, (_, line: string, names: string) =>
+      chosen(names) ? `${line}\n` : '',
+    );
 }
 
 function rootManifest(text: string, choices: Choices, apps: readonly AppName[]): string {

@@ -7,6 +7,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import * as p from '@clack/prompts';
 import {
   type Choices,
+  decideUi,
   defaultScope,
   defaults,
   detectPackageManager,
@@ -58,6 +59,7 @@ export function decideWithoutPrompts(flags: FlagChoices, env: Environment): Choi
     scope: flags.scope ?? defaultScope(name),
     apps,
     example: flags.example ?? defaults.example,
+    ui: decideUi(flags.example ?? defaults.example, flags.ui),
     auth: flags.auth ?? defaults.auth,
     state: flags.state ?? defaults.state,
     infra: flags.infra ?? defaultInfra(apps),
@@ -142,6 +144,15 @@ export async function decide(flags: FlagChoices, env: Environment): Promise<Choi
         initialValue: defaults.example,
       }),
     );
+  const ui =
+    example === 'tickets' && flags.ui === undefined
+      ? answered(
+          await p.confirm({
+            message: 'Include the interactive board view (MCP Apps: Claude, ChatGPT, VS Code)?',
+            initialValue: true,
+          }),
+        )
+      : decideUi(example, flags.ui);
   const http = apps.some((app) => app !== 'stdio');
   const auth =
     flags.auth ??
@@ -204,6 +215,7 @@ export async function decide(flags: FlagChoices, env: Environment): Promise<Choi
     scope,
     apps,
     example,
+    ui,
     auth,
     state,
     infra,

@@ -4,12 +4,17 @@
  */
 import type { ServerLogger } from './module.js';
 import type { TicketStore } from './store.js';
+import type { BoardView } from './ui/view.js'; // runway:part ui
 
 export interface ServerDeps {
   store: TicketStore;
   logger: ServerLogger;
   /** How long each section of `generate_report` takes; tests make it small. @default 250 */
   reportStepMs: number;
+  // runway:part ui
+  /** The ticket-board view `show_board` renders in (MCP Apps): its HTML and `_meta.ui`. */
+  ui: BoardView;
+  // runway:end
 }
 
 /** The scope every write tool requires. */

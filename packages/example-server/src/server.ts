@@ -7,6 +7,7 @@ import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { createInMemoryTicketStore, type TicketStore } from './store.js';
 import { tools } from './tools/index.js';
+import * as view from './ui/view.js'; // runway:part ui
 
 export const SERVER_INFO = { name: 'mcp-runway-tickets', version: '0.1.0' } as const;
 
@@ -27,6 +28,10 @@ export interface ExampleServerOptions {
    * instrumentation (`instrumentServer` from @mcp-runway/metrics) without touching the tools.
    */
   decorate?: (server: McpServer) => void;
+  // runway:part ui
+  /** The board view's `_meta.ui` (CSP, domain, border). @default from the UI_* defaults */
+  ui?: view.BoardViewMeta;
+  // runway:end
 }
 
 const silent: ServerLogger = { info() {}, warn() {}, error() {} };
@@ -45,6 +50,7 @@ export function createServerFactory(options: ExampleServerOptions = {}): () => M
     store: options.store ?? createInMemoryTicketStore(),
     logger: options.logger ?? silent,
     reportStepMs: options.reportStepMs ?? 250,
+    ui: view.createBoardView(options.ui ?? view.defaultMeta()), // runway:part ui
   };
   return () => {
     const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
@@ -60,6 +66,7 @@ export function createServerFactory(options: ExampleServerOptions = {}): () => M
 export const settings = configPiece({
   /** How long each section of `generate_report` takes (it stands in for real work). */
   REPORT_STEP_MS: positiveInt(250),
+  ...view.viewSettings.shape, // runway:part ui
 });
 
 /** The example as the apps mount it (see {@link ServerModule}). */
@@ -69,9 +76,10 @@ export const serverModule: ServerModule = {
   toolNames: tools.map((tool) => tool.name),
   toolPolicies,
   createServerFactory({ logger, settings: values = {}, decorate } = {}) {
-    const { REPORT_STEP_MS } = z.object(settings.shape).parse(values);
+    const parsed = z.object(settings.shape).parse(values);
     return createServerFactory({
-      reportStepMs: REPORT_STEP_MS,
+      reportStepMs: parsed.REPORT_STEP_MS,
+      ui: view.viewMetaFrom(parsed), // runway:part ui
       ...(logger && { logger }),
       ...(decorate && { decorate }),
     });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/client';
 import type { ServerCheck } from './check.js';
 import { serverModule } from './server.js';
+import { viewChecks } from './ui/checks.js'; // runway:part ui
 
 export type { CheckContext, ServerCheck } from './check.js';
 
@@ -227,4 +228,5 @@ export const serverChecks: readonly ServerCheck[] = [
       assert.deepEqual(forTemplate.completion.values, ['T-5']);
     },
   },
+  ...viewChecks, // runway:part ui
 ];

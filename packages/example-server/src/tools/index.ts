@@ -9,6 +9,7 @@ import { createTicket } from './create-ticket.js';
 import { deleteTicket } from './delete-ticket.js';
 import { generateReport } from './generate-report.js';
 import { searchTickets } from './search-tickets.js';
+import { showBoard } from './show-board.js'; // runway:part ui
 import { upstreamProfile } from './upstream-profile.js';
 
 export const tools: readonly ToolModule[] = [
@@ -18,4 +19,5 @@ export const tools: readonly ToolModule[] = [
   deleteTicket,
   generateReport,
   upstreamProfile,
+  showBoard, // runway:part ui
 ];
