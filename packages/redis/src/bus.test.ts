@@ -36,17 +36,17 @@ describe('RedisEventBus', () => {
   it('delivers an event once to the listeners of every instance, its own at once', async () => {
     const t = await twoBuses();
     try {
-      t.a.publish(updated('tickets://tickets/T-1'));
+      t.a.publish(updated('test://resources/1'));
       // Local delivery does not wait for Redis.
-      expect(t.seenByA).toEqual([updated('tickets://tickets/T-1')]);
+      expect(t.seenByA).toEqual([updated('test://resources/1')]);
       await waitFor('the event at the other instance', () => t.seenByB.length > 0);
       // The echo came back to A and was ignored: exactly once there too.
       await waitFor('the echo at A', () => t.a.stats.ignored === 1);
       t.b.publish({ kind: 'tools_list_changed' });
       await waitFor('the event at A', () => t.seenByA.length === 2);
       await waitFor('the echo at B', () => t.b.stats.ignored === 1);
-      expect(t.seenByA).toEqual([updated('tickets://tickets/T-1'), { kind: 'tools_list_changed' }]);
-      expect(t.seenByB).toEqual([updated('tickets://tickets/T-1'), { kind: 'tools_list_changed' }]);
+      expect(t.seenByA).toEqual([updated('test://resources/1'), { kind: 'tools_list_changed' }]);
+      expect(t.seenByB).toEqual([updated('test://resources/1'), { kind: 'tools_list_changed' }]);
       expect(t.a.stats).toEqual({ published: 1, publishFailures: 0, received: 1, ignored: 1 });
     } finally {
       await t.close();
