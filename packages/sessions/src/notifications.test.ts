@@ -1,6 +1,7 @@
 import { FIXTURE_WATCHED_URI, fixtureServerModule } from '@mcp-runway/testing/fixture-server';
 import { InMemoryServerEventBus } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SessionRegistryOptions } from './options.js';
 import { connectClient, type TestClient } from './test/client.js';
 import { type Instance, startInstance } from './test/instance.js';
 
@@ -14,7 +15,7 @@ afterEach(async () => {
   instance = undefined;
 });
 
-async function setUp(options: { maxSubscriptionsPerSession?: number } = {}) {
+async function setUp(options: Partial<SessionRegistryOptions> = {}) {
   instance = await startInstance({
     factory: fixtureServerModule.createServerFactory({ bus }),
     bus,
@@ -99,5 +100,29 @@ describe('change notifications for 2025 sessions', () => {
       'fixture://1',
       'fixture://2',
     ]);
+  });
+
+  it('keeps the subscriptions of a dormant session, and answers them on its rebuilt server', async () => {
+    const clock = { now: 1_000_000 };
+    const { url, registry } = await setUp({
+      now: () => clock.now,
+      dormantAfterMs: 1_000,
+      sweepIntervalMs: 3_600_000,
+    });
+    // No GET stream: nothing keeps the session live.
+    const client = await connectClient(url, undefined, { withoutGetStream: true });
+    clients.push(client);
+    await client.client.subscribeResource({ uri: FIXTURE_WATCHED_URI });
+    clock.now += 1_000;
+    registry.sweep();
+    await expect.poll(() => registry.stats.live).toBe(0);
+    // Nothing to send it on while dormant, and nothing fails.
+    expect(() => bus.publish({ kind: 'resource_updated', uri: FIXTURE_WATCHED_URI })).not.toThrow();
+    const id = client.transport.sessionId ?? '';
+    expect(registry.notifications.subscriptionsOf(id)).toEqual([FIXTURE_WATCHED_URI]);
+    // The next request rebuilds its server, which answers unsubscribe.
+    await client.client.unsubscribeResource({ uri: FIXTURE_WATCHED_URI });
+    expect(registry.stats.live).toBe(1);
+    expect(registry.notifications.subscriptionsOf(id)).toEqual([]);
   });
 });

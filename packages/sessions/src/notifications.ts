@@ -22,8 +22,10 @@ import {
 import type { LocalSession } from './session.js';
 
 export interface SessionNotificationsOptions {
-  /** The live sessions, asked at each event. */
+  /** Every session this instance holds, asked at each `*_list_changed` event. */
   sessions: () => Iterable<LocalSession>;
+  /** One session by id, for the few a `resource_updated` concerns. */
+  session: (id: string) => LocalSession | undefined;
   /** URIs one session may subscribe to at once. */
   maxPerSession: number;
   /** Subscriptions this instance keeps, all sessions together. */
@@ -105,28 +107,36 @@ export class SessionNotifications {
   }
 
   private deliver(event: ServerEvent): void {
-    for (const session of this.options.sessions()) {
-      const server = session.runtime?.server.server;
-      // Dormant sessions have no stream to send on (a session with an open GET stream is live).
-      if (server === undefined || session.ended) continue;
-      let sent: Promise<void> | undefined;
-      switch (event.kind) {
-        case 'tools_list_changed':
-          sent = server.sendToolListChanged();
-          break;
-        case 'prompts_list_changed':
-          sent = server.sendPromptListChanged();
-          break;
-        case 'resources_list_changed':
-          sent = server.sendResourceListChanged();
-          break;
-        case 'resource_updated':
-          if (this.bySession.get(session.id)?.has(event.uri)) {
-            sent = server.sendResourceUpdated({ uri: event.uri });
-          }
-          break;
+    if (event.kind === 'resource_updated') {
+      // Only the sessions subscribed to that URI: no walk over every session.
+      for (const [id, uris] of this.bySession) {
+        if (!uris.has(event.uri)) continue;
+        this.send(this.options.session(id), (server) =>
+          server.sendResourceUpdated({ uri: event.uri }),
+        );
       }
-      sent?.catch((error: unknown) => this.options.onError?.(error));
+      return;
+    }
+    for (const session of this.options.sessions()) {
+      this.send(session, (server) => {
+        if (event.kind === 'tools_list_changed') return server.sendToolListChanged();
+        if (event.kind === 'prompts_list_changed') return server.sendPromptListChanged();
+        return server.sendResourceListChanged();
+      });
+    }
+  }
+
+  private send(
+    session: LocalSession | undefined,
+    notify: (server: McpServer['server']) => Promise<void>,
+  ): void {
+    const server = session?.runtime?.server.server;
+    // Dormant sessions have no stream to send on (a session with an open GET stream is live).
+    if (server === undefined || session?.ended) return;
+    try {
+      notify(server).catch((error: unknown) => this.options.onError?.(error));
+    } catch (error) {
+      this.options.onError?.(error);
     }
   }
 }

@@ -64,6 +64,7 @@ export class SessionRegistry {
         : (options.eventStores ?? new MemoryEventStores({ now: this.config.now }));
     this.notifications = new SessionNotifications({
       sessions: () => this.table.all(),
+      session: (id) => this.table.get(id),
       maxPerSession: this.config.maxSubscriptionsPerSession,
       maxTotal: this.config.maxSubscriptions,
       onError: throttledWarning(this.config.logger, 'a change notification could not be sent'),
