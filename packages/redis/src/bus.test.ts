@@ -47,7 +47,13 @@ describe('RedisEventBus', () => {
       await waitFor('the echo at B', () => t.b.stats.ignored === 1);
       expect(t.seenByA).toEqual([updated('test://resources/1'), { kind: 'tools_list_changed' }]);
       expect(t.seenByB).toEqual([updated('test://resources/1'), { kind: 'tools_list_changed' }]);
-      expect(t.a.stats).toEqual({ published: 1, publishFailures: 0, received: 1, ignored: 1 });
+      expect(t.a.stats).toEqual({
+        published: 1,
+        publishFailures: 0,
+        overflow: 0,
+        received: 1,
+        ignored: 1,
+      });
     } finally {
       await t.close();
     }
@@ -93,6 +99,28 @@ describe('RedisEventBus', () => {
       stop();
       bus.publish({ kind: 'prompts_list_changed' });
       expect(seen).toHaveLength(1);
+    } finally {
+      await bus.close();
+      await t.close();
+    }
+  });
+
+  it('keeps a burst beyond maxInFlight on this instance instead of queueing it behind Redis', async () => {
+    const t = await twoBuses();
+    const bus = new RedisEventBus({ redis: t.one, channel: t.channel, maxInFlight: 1 });
+    try {
+      const seen: ServerEvent[] = [];
+      bus.subscribe((event) => seen.push(event));
+      for (const uri of ['u:1', 'u:2', 'u:3']) bus.publish(updated(uri));
+      expect(seen).toHaveLength(3);
+      expect(bus.stats.overflow).toBe(2);
+      await waitFor('the one sent to arrive', () => t.seenByB.length === 1);
+      expect(t.seenByB).toEqual([updated('u:1')]);
+      // Once the first is answered, the next goes to Redis again.
+      await waitFor('the publish to be answered', () => bus.stats.published === 1);
+      bus.publish(updated('u:4'));
+      await waitFor('the next to arrive', () => t.seenByB.length === 2);
+      expect(t.seenByB[1]).toEqual(updated('u:4'));
     } finally {
       await bus.close();
       await t.close();

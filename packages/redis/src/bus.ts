@@ -35,6 +35,13 @@ export interface RedisEventBusOptions {
   channel?: string;
   /** A failed publish or subscribe (Redis down): for a throttled warning and a metric. */
   onError?: ((error: unknown) => void) | undefined;
+  /**
+   * Publishes waiting for Redis's answer at once; beyond, an event reaches this instance's
+   * listeners only (counted in `stats.overflow`). A burst of changes then cannot queue up behind
+   * the connection, time out, and open the circuit every other user of the client relies on.
+   * @default 256
+   */
+  maxInFlight?: number;
   /** A listener that threw (the others still get the event). */
   onListenerError?: ((error: unknown) => void) | undefined;
 }
@@ -54,6 +61,8 @@ export interface EventBusStats {
   published: number;
   /** Events that reached this instance's listeners only (Redis down, circuit open). */
   publishFailures: number;
+  /** Events kept on this instance because `maxInFlight` publishes were already waiting. */
+  overflow: number;
   /** Events from other instances, delivered here. */
   received: number;
   /** Messages on the channel that were ignored: this bus's own echo, or not an event. */
@@ -72,12 +81,16 @@ export class RedisEventBus implements ClosableEventBus {
   private readonly counts: EventBusStats = {
     published: 0,
     publishFailures: 0,
+    overflow: 0,
     received: 0,
     ignored: 0,
   };
+  private inFlight = 0;
+  private readonly maxInFlight: number;
 
   constructor(private readonly options: RedisEventBusOptions) {
     this.channel = options.channel ?? 'mcp-runway:bus';
+    this.maxInFlight = options.maxInFlight ?? 256;
     // A subscribed connection can send nothing else, so it is a connection of its own, with the
     // same address and reconnect policy. It subscribes on every `ready` (the first connection
     // and each reconnect), so a Redis that was away at startup or restarted is picked up.
@@ -111,17 +124,27 @@ export class RedisEventBus implements ClosableEventBus {
   publish(event: ServerEvent): void {
     this.deliver(event);
     if (this.closed) return;
+    if (this.inFlight >= this.maxInFlight) {
+      this.counts.overflow++;
+      return;
+    }
+    this.inFlight++;
     const message = JSON.stringify({ origin: this.origin, event });
-    this.options.redis.publish(this.channel, message).then(
-      () => {
-        this.counts.published++;
-      },
-      (error: unknown) => {
-        // Redis down or the circuit open: this instance's listeners already have it.
-        this.counts.publishFailures++;
-        this.options.onError?.(error);
-      },
-    );
+    this.options.redis
+      .publish(this.channel, message)
+      .then(
+        () => {
+          this.counts.published++;
+        },
+        (error: unknown) => {
+          // Redis down or the circuit open: this instance's listeners already have it.
+          this.counts.publishFailures++;
+          this.options.onError?.(error);
+        },
+      )
+      .finally(() => {
+        this.inFlight--;
+      });
   }
 
   subscribe(listener: (event: ServerEvent) => void): () => void {
