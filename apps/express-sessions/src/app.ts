@@ -15,7 +15,7 @@ import {
 import { createMetrics, instrumentServer, type McpMetrics } from '@mcp-runway/metrics';
 import { createSecurity, type Security } from '@mcp-runway/pipeline';
 import { createPipeline } from '@mcp-runway/pipeline/express';
-import type { GuardedRedis } from '@mcp-runway/redis';
+import { type ClosableEventBus, createEventBus, type GuardedRedis } from '@mcp-runway/redis';
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Express } from 'express';
 import type { Config } from './config.js';
@@ -46,6 +46,8 @@ export interface App {
   drain: Drain;
   modern: McpHttpHandler;
   sessions: Sessions;
+  /** Change notifications (over Redis with REDIS_URL): the MCP server publishes, both lanes deliver. */
+  bus: ClosableEventBus;
   metrics: McpMetrics;
   security: Security;
   /** Closes the stateless handler and the limiter (sessions close on drain, see main.ts). */
@@ -67,18 +69,32 @@ export async function createApp({
   // 4. The MCP server, served two ways. Both lanes build servers from the same factory.
   //    Every server is instrumented before its tools register (metrics).
   const metrics = createMetrics({ tools: server.toolNames });
+  //    The event bus: a tool's change (`resource_updated`, `tools_list_changed`...) reaches
+  //    every `subscriptions/listen` stream and every subscribed session's GET stream, on every
+  //    instance when it runs over Redis (while Redis is away: on this instance only).
+  const bus = createEventBus({
+    redis,
+    channel: `${keyPrefix ?? config.REDIS_KEY_PREFIX}:bus`,
+    onError: (error) => {
+      metrics.redisError('event_bus');
+      logger.debug({ err: error }, 'event bus: delivered on this instance only');
+    },
+    onListenerError: (error) => logger.error({ err: error }, 'event bus listener failed'),
+  });
   const factory = server.createServerFactory({
     logger,
     settings: config,
     decorate: (instance) => instrumentServer(instance, metrics, { logger, audit }),
+    bus,
   });
   //    2026-07-28: stateless, on pooled server instances; 2025 traffic never reaches it.
-  const modern = createMcpHandler(pooledServerFactory(factory), { legacy: 'reject' });
+  const modern = createMcpHandler(pooledServerFactory(factory), { legacy: 'reject', bus });
   //    2025-11-25: a bounded registry of sessions (in memory, or in Redis).
   const sessions = createSessions(config, {
     logger,
     factory,
     redis,
+    bus,
     ...(keyPrefix && { keyPrefix }),
   });
 
@@ -115,10 +131,12 @@ export async function createApp({
     drain,
     modern,
     sessions,
+    bus,
     metrics,
     security,
     async close() {
       await modern.close();
+      await bus.close();
       await security.close();
     },
   };

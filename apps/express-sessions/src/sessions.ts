@@ -5,7 +5,7 @@
  */
 import type { Logger } from '@mcp-runway/logging';
 import { RedisEventStores, RedisSessionStore, SessionRegistry } from '@mcp-runway/sessions';
-import type { McpServer } from '@modelcontextprotocol/server';
+import type { McpServer, ServerEventBus } from '@modelcontextprotocol/server';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 
@@ -28,13 +28,15 @@ export interface SessionsOptions {
   factory: () => McpServer;
   /** The process's one Redis connection; without it, sessions live in this process only. */
   redis?: Redis | undefined;
+  /** The app's event bus: changes go out on the GET streams of the sessions they concern. */
+  bus?: ServerEventBus | undefined;
   /** Prefix of the Redis keys (`<prefix>:sessions:*`, `<prefix>:events:*`). @default REDIS_KEY_PREFIX */
   keyPrefix?: string;
 }
 
 export function createSessions(
   config: Config,
-  { logger, factory, redis, keyPrefix = config.REDIS_KEY_PREFIX }: SessionsOptions,
+  { logger, factory, redis, bus, keyPrefix = config.REDIS_KEY_PREFIX }: SessionsOptions,
 ): Sessions {
   const registry = new SessionRegistry({
     factory,
@@ -48,6 +50,7 @@ export function createSessions(
     // Both undefined without Redis: the registry's in-memory defaults.
     store: redis && new RedisSessionStore({ redis, keyPrefix: `${keyPrefix}:sessions` }),
     eventStores: redis && new RedisEventStores({ redis, keyPrefix: `${keyPrefix}:events` }),
+    bus,
     logger,
     onEvent: (event) => logger.debug({ session: event }, 'session event'),
   });

@@ -19,7 +19,7 @@ import {
 import { createMetrics, instrumentServer, type McpMetrics } from '@mcp-runway/metrics';
 import { createSecurity, type Security } from '@mcp-runway/pipeline';
 import { type AppEnv, createPipeline } from '@mcp-runway/pipeline/hono';
-import type { GuardedRedis } from '@mcp-runway/redis';
+import { type ClosableEventBus, createEventBus, type GuardedRedis } from '@mcp-runway/redis';
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { Hono } from 'hono';
 import type { Config } from './config.js';
@@ -46,6 +46,8 @@ export interface App {
   app: Hono<AppEnv>;
   drain: Drain;
   mcp: McpHttpHandler;
+  /** Change notifications (over Redis with REDIS_URL): the MCP server publishes to it. */
+  bus: ClosableEventBus;
   metrics: McpMetrics;
   security: Security;
   /** OAUTH_SERVER=builtin: the authorization server on this origin (`/oauth/*`). */
@@ -85,6 +87,18 @@ export async function createApp({
   //    back to per-instance budgets until a probe finds Redis answering again.
   if (redis) metrics.watchRedisCircuit(redis.circuit);
 
+  //    The event bus: a tool's change (`resource_updated`, `tools_list_changed`...) reaches
+  //    every open `subscriptions/listen` stream, on every instance when it runs over Redis.
+  const bus = createEventBus({
+    redis,
+    channel: `${config.REDIS_KEY_PREFIX}:bus`,
+    onError: (error) => {
+      metrics.redisError('event_bus');
+      logger.debug({ err: error }, 'event bus: delivered on this instance only');
+    },
+    onListenerError: (error) => logger.error({ err: error }, 'event bus listener failed'),
+  });
+
   // 5. The MCP server behind the SDK's stateless handler, for both eras. Every server is
   //    instrumented before its tools register (tool calls timed and counted); 2026-07-28
   //    requests reuse pooled server instances instead of building one each time.
@@ -92,8 +106,9 @@ export async function createApp({
     logger,
     settings: config,
     decorate: (instance) => instrumentServer(instance, metrics, { logger, audit }),
+    bus,
   });
-  const mcp = createMcpHandler(pooledServerFactory(factory), { legacy: 'stateless' });
+  const mcp = createMcpHandler(pooledServerFactory(factory), { legacy: 'stateless', bus });
 
   // 6. The HTTP pipeline (@mcp-runway/pipeline/hono): request id, headers, CORS, Host/Origin,
   //    probes, then on the MCP endpoint: drain, auth, body checks, scopes, rate limit.
@@ -122,12 +137,14 @@ export async function createApp({
     app,
     drain,
     mcp,
+    bus,
     metrics,
     security,
     authorizationServer,
     async close() {
       authorizationServer?.close();
       await mcp.close();
+      await bus.close();
       await security.close();
     },
   };

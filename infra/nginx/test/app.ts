@@ -76,14 +76,19 @@ export async function startInstance(
   });
   const logs = () => parseLines(child.output());
   let port = 0;
-  await waitFor(`${name} to log "listening"`, () => {
-    if (child.gone()) throw new Error(`${name} exited:\n${child.output()}`);
-    const listening = logs().find((line) => line.msg === 'listening') as
-      | { address?: { port?: number } }
-      | undefined;
-    port = listening?.address?.port ?? 0;
-    return port > 0;
-  });
+  await waitFor(
+    `${name} to log "listening"`,
+    () => {
+      if (child.gone()) throw new Error(`${name} exited:\n${child.output()}`);
+      const listening = logs().find((line) => line.msg === 'listening') as
+        | { address?: { port?: number } }
+        | undefined;
+      port = listening?.address?.port ?? 0;
+      return port > 0;
+      // Three instances starting at once on a busy 2-core machine can take a while.
+    },
+    30_000,
+  );
   return {
     name,
     address: `127.0.0.1:${port}`,

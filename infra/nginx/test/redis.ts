@@ -24,9 +24,10 @@ async function answersPing(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** `port`: the port of one that was stopped, to start it again (empty). @default a free one */
+export async function startRedis(port?: number): Promise<RedisServer> {
   const binary = findBinary('redis-server', 'Install it: apt-get install -y redis-server.');
-  const port = await freePort();
+  port ??= await freePort();
   const child = start(binary, [
     '--port',
     String(port),

@@ -133,10 +133,18 @@ export const infraParts: Record<InfraName, InfraPart> = {
  */
 export const ownedFiles: Record<string, readonly string[]> = {
   // infra/nginx's own helpers (app.ts, redis.ts) start whichever app a test names, by path.
-  'express-sessions': ['infra/nginx/test/scale-out.test.ts', 'infra/nginx/test/client.ts'],
+  'express-sessions': [
+    'infra/nginx/test/scale-out.test.ts',
+    'infra/nginx/test/notifications.test.ts',
+    'infra/nginx/test/client.ts',
+  ],
   'hono-http': ['infra/nginx/test/oauth-builtin.test.ts'],
   // The ticket board's tool that calls the identity provider, tested through the browser flow.
-  tickets: ['apps/hono-http/src/upstream-profile.test.ts'],
+  // ... and the ticket board's change notifications (assign_ticket), across two replicas.
+  tickets: [
+    'apps/hono-http/src/upstream-profile.test.ts',
+    'apps/express-sessions/src/notifications.test.ts',
+  ],
   docker: [
     'infra/deploy/test/caddy.test.ts',
     'infra/deploy/test/compose.test.ts',

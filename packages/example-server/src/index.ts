@@ -8,6 +8,7 @@ export type {
   ServerModule,
   ToolModule,
 } from './module.js';
+export { BOARD_URI, publishTicketChanged, ticketUri } from './resources.js';
 export type { ExampleServerOptions } from './server.js';
 export {
   createServerFactory,

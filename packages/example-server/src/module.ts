@@ -1,6 +1,11 @@
 import type { ConfigPiece } from '@mcp-runway/config';
 import { ToolError, toToolErrorResult } from '@mcp-runway/errors';
-import type { CallToolResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import type {
+  CallToolResult,
+  McpServer,
+  ServerContext,
+  ServerEventBus,
+} from '@modelcontextprotocol/server';
 import type { ServerDeps } from './deps.js';
 
 /** The slice of a logger the example server uses; a pino logger fits. */
@@ -62,6 +67,12 @@ export interface ServerFactoryOptions {
   settings?: Readonly<Record<string, unknown>>;
   /** Called with each new McpServer before anything registers on it (instrumentation). */
   decorate?: (server: McpServer) => void;
+  /**
+   * The app's event bus (the one its `createMcpHandler` and session lane have): the server
+   * publishes its changes there, and every subscribed client hears of them, on every instance
+   * when the bus is over Redis.
+   */
+  bus?: ServerEventBus | undefined;
 }
 
 /**

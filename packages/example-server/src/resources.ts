@@ -7,6 +7,30 @@ import type { ServerDeps } from './deps.js';
 
 const JSON_MIME = 'application/json';
 
+export const BOARD_URI = 'tickets://board';
+
+/** The URI of one ticket's resource: what a client passes to `resources/subscribe`. */
+export function ticketUri(id: string): string {
+  return `tickets://tickets/${id}`;
+}
+
+/**
+ * Tells subscribed clients what a write changed: the ticket's resource (`resources/updated`),
+ * and, when tickets came or went, the resource list and the board that counts them.
+ */
+export function publishTicketChanged(
+  deps: Pick<ServerDeps, 'bus'>,
+  id: string,
+  change: 'updated' | 'created' | 'deleted',
+): void {
+  const { bus } = deps;
+  if (!bus) return;
+  bus.publish({ kind: 'resource_updated', uri: ticketUri(id) });
+  if (change === 'updated') return;
+  bus.publish({ kind: 'resource_updated', uri: BOARD_URI });
+  bus.publish({ kind: 'resources_list_changed' });
+}
+
 async function completeTicketId(deps: ServerDeps, prefix: string): Promise<string[]> {
   const wanted = prefix.toUpperCase();
   return (await deps.store.ids()).filter((id) => id.startsWith(wanted));
@@ -16,7 +40,7 @@ async function completeTicketId(deps: ServerDeps, prefix: string): Promise<strin
 export function registerResources(server: McpServer, deps: ServerDeps): void {
   server.registerResource(
     'board',
-    'tickets://board',
+    BOARD_URI,
     {
       title: 'Ticket board',
       description: 'Counts of tickets by status and priority',
@@ -47,7 +71,7 @@ export function registerResources(server: McpServer, deps: ServerDeps): void {
     new ResourceTemplate('tickets://tickets/{id}', {
       list: async () => ({
         resources: (await deps.store.list()).tickets.map((t) => ({
-          uri: `tickets://tickets/${t.id}`,
+          uri: ticketUri(t.id),
           name: t.id,
           title: t.title,
           mimeType: JSON_MIME,

@@ -1,5 +1,5 @@
 import { configPiece, positiveInt } from '@mcp-runway/config';
-import { McpServer } from '@modelcontextprotocol/server';
+import { McpServer, type ServerEventBus } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { ServerDeps } from './deps.js';
 import type { ServerLogger, ServerModule } from './module.js';
@@ -28,6 +28,12 @@ export interface ExampleServerOptions {
    * instrumentation (`instrumentServer` from @mcp-runway/metrics) without touching the tools.
    */
   decorate?: (server: McpServer) => void;
+  /**
+   * The app's event bus: writes publish their changes there (a ticket's resource updated,
+   * the list changed). With it the server offers `resources.subscribe`; the serving lane
+   * (2025 sessions, `subscriptions/listen`) delivers. @default none: changes are not announced
+   */
+  bus?: ServerEventBus | undefined;
   // runway:part ui
   /** The board view's `_meta.ui` (CSP, domain, border). @default from the UI_* defaults */
   ui?: view.BoardViewMeta;
@@ -51,9 +57,14 @@ export function createServerFactory(options: ExampleServerOptions = {}): () => M
     logger: options.logger ?? silent,
     reportStepMs: options.reportStepMs ?? 250,
     ui: view.createBoardView(options.ui ?? view.defaultMeta()), // runway:part ui
+    bus: options.bus,
+  };
+  // Subscriptions are offered only where someone delivers the notifications.
+  const capabilities = {
+    resources: { listChanged: true, ...(deps.bus !== undefined && { subscribe: true }) },
   };
   return () => {
-    const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS });
+    const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS, capabilities });
     options.decorate?.(server);
     for (const tool of tools) tool.register(server, deps);
     registerResources(server, deps);
@@ -75,13 +86,14 @@ export const serverModule: ServerModule = {
   settings,
   toolNames: tools.map((tool) => tool.name),
   toolPolicies,
-  createServerFactory({ logger, settings: values = {}, decorate } = {}) {
+  createServerFactory({ logger, settings: values = {}, decorate, bus } = {}) {
     const parsed = z.object(settings.shape).parse(values);
     return createServerFactory({
       reportStepMs: parsed.REPORT_STEP_MS,
       ui: view.viewMetaFrom(parsed), // runway:part ui
       ...(logger && { logger }),
       ...(decorate && { decorate }),
+      ...(bus && { bus }),
     });
   },
 };

@@ -142,11 +142,12 @@ export const RATE_LIMIT_SCOPES: readonly RateLimitScope[] = [
 ];
 
 /** What talked to Redis when it failed. */
-export type RedisComponent = 'rate_limit' | 'sessions' | 'event_store' | 'other';
+export type RedisComponent = 'rate_limit' | 'sessions' | 'event_store' | 'event_bus' | 'other';
 export const REDIS_COMPONENTS: readonly RedisComponent[] = [
   'rate_limit',
   'sessions',
   'event_store',
+  'event_bus',
   'other',
 ];
 

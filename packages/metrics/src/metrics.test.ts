@@ -161,6 +161,7 @@ describe('createMetrics', () => {
     metrics.rateLimited('global');
     metrics.rateLimited('global');
     metrics.redisError('sessions');
+    metrics.redisError('event_bus');
     metrics.redisError('my-cache' as never);
     const samples = await scrape(metrics.registry);
     expect(sample(samples, 'mcp_auth_failures_total', { reason: 'missing' })).toBe(1);
@@ -170,6 +171,7 @@ describe('createMetrics', () => {
     expect(sample(samples, 'mcp_rate_limited_total', { limit: 'global' })).toBe(2);
     expect(sample(samples, 'mcp_rate_limited_total', { limit: 'tool' })).toBe(1);
     expect(sample(samples, 'mcp_redis_errors_total', { component: 'sessions' })).toBe(1);
+    expect(sample(samples, 'mcp_redis_errors_total', { component: 'event_bus' })).toBe(1);
     expect(sample(samples, 'mcp_redis_errors_total', { component: 'other' })).toBe(1);
   });
 

@@ -1,4 +1,11 @@
 export type {
+  ClosableEventBus,
+  CreateEventBusOptions,
+  EventBusStats,
+  RedisEventBusOptions,
+} from './bus.js';
+export { createEventBus, RedisEventBus } from './bus.js';
+export type {
   CircuitChange,
   CircuitState,
   RedisCircuitOptions,

@@ -1,5 +1,5 @@
 import type { Logger } from '@mcp-runway/logging';
-import type { McpServer } from '@modelcontextprotocol/server';
+import type { McpServer, ServerEventBus } from '@modelcontextprotocol/server';
 import type { SessionEventStores } from './events/types.js';
 import type { SessionLimits } from './policy.js';
 import type { SessionEvent } from './stats.js';
@@ -51,6 +51,16 @@ export interface SessionRegistryOptions {
   sweepIntervalMs?: number | undefined;
   /** Body limit when `handle` reads the body itself (no parsedBody). @default 4 MiB */
   maxBodyBytes?: number | undefined;
+  /**
+   * Change events (`resource_updated`, `tools_list_changed`, ...) for the live sessions: each
+   * goes out on the GET stream of every session it concerns. Pass the app's bus (the one
+   * `createMcpHandler` has) so both eras hear the same changes. @default none: no forwarding
+   */
+  bus?: ServerEventBus | undefined;
+  /** Resources one session may `resources/subscribe` to at once. @default 100 */
+  maxSubscriptionsPerSession?: number | undefined;
+  /** Resource subscriptions this instance keeps, every session together. @default 100_000 */
+  maxSubscriptions?: number | undefined;
   logger?: Logger | undefined;
   /** Every session event (created, evicted, ...): for metrics. Must not throw. */
   onEvent?: ((event: SessionEvent) => void) | undefined;
@@ -69,6 +79,9 @@ export interface RegistryConfig {
   retryIntervalMs: number;
   keepAliveMs: number | undefined;
   maxBodyBytes: number;
+  bus: ServerEventBus | undefined;
+  maxSubscriptionsPerSession: number;
+  maxSubscriptions: number;
   now: () => number;
   logger: Logger | undefined;
   onEvent: ((event: SessionEvent) => void) | undefined;
@@ -104,6 +117,12 @@ export function resolveOptions(options: SessionRegistryOptions): RegistryConfig 
     retryIntervalMs: options.retryIntervalMs ?? 1_000,
     keepAliveMs: options.keepAliveMs,
     maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    bus: options.bus,
+    maxSubscriptionsPerSession: positive(
+      'maxSubscriptionsPerSession',
+      options.maxSubscriptionsPerSession ?? 100,
+    ),
+    maxSubscriptions: positive('maxSubscriptions', options.maxSubscriptions ?? 100_000),
     now: options.now ?? Date.now,
     logger: options.logger,
     onEvent: options.onEvent,

@@ -11,6 +11,7 @@ import type { SessionEventStores } from './events/types.js';
 import { keptInitialize } from './initialize.js';
 import { SessionLocator } from './locate.js';
 import { readJsonBody } from './node-bridge.js';
+import { SessionNotifications } from './notifications.js';
 import { type RegistryConfig, resolveOptions, type SessionRegistryOptions } from './options.js';
 import { type JsonRpcObject, routeSessionRequest } from './route.js';
 import { type HandleOptions, Runtimes } from './runtimes.js';
@@ -20,6 +21,7 @@ import type { SessionStats } from './stats.js';
 import { MemorySessionStore } from './store/memory.js';
 import type { SessionRecord, SessionStore } from './store/types.js';
 import { SessionTable } from './table.js';
+import { throttledWarning } from './warn.js';
 
 /** Whose share of the table a session counts in, when the caller does not say (HandleOptions.tenant). */
 function tenantOf(req: IncomingMessage, principal: string | undefined): string {
@@ -48,6 +50,8 @@ export class SessionRegistry {
   private readonly events: SessionEventStores | undefined;
   private readonly locator: SessionLocator;
   private readonly runtimes: Runtimes;
+  /** Resource subscriptions and change notifications (the bus's events) for live sessions. */
+  readonly notifications: SessionNotifications;
   private readonly timer: NodeJS.Timeout;
   private draining = false;
 
@@ -58,14 +62,28 @@ export class SessionRegistry {
       options.eventStores === false
         ? undefined
         : (options.eventStores ?? new MemoryEventStores({ now: this.config.now }));
-    this.table = new SessionTable({ ...this.config, store: this.store, events: this.events });
+    this.notifications = new SessionNotifications({
+      sessions: () => this.table.all(),
+      session: (id) => this.table.get(id),
+      maxPerSession: this.config.maxSubscriptionsPerSession,
+      maxTotal: this.config.maxSubscriptions,
+      onError: throttledWarning(this.config.logger, 'a change notification could not be sent'),
+    });
+    this.table = new SessionTable({
+      ...this.config,
+      store: this.store,
+      events: this.events,
+      onEnded: (id) => this.notifications.forget(id),
+    });
     const { limits, now } = this.config;
     this.locator = new SessionLocator(this.table, this.store, limits, now);
     this.runtimes = new Runtimes(this.table, {
       ...this.config,
       store: this.store,
       events: this.events,
+      onServer: (id, server) => this.notifications.install(id, server),
     });
+    if (this.config.bus) this.notifications.listen(this.config.bus);
     this.timer = setInterval(() => this.table.sweep(), this.config.sweepIntervalMs);
     this.timer.unref();
   }
@@ -189,6 +207,7 @@ export class SessionRegistry {
   async closeAll(options: CloseAllOptions = {}): Promise<void> {
     this.draining = true;
     clearInterval(this.timer);
+    this.notifications.stop();
     // The GET streams first: their clients reconnect, elsewhere behind a load balancer.
     for (const session of this.table.all()) session.runtime?.transport.closeStandaloneSSEStream();
     const { until } = options;

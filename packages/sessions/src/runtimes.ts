@@ -43,6 +43,8 @@ export interface RuntimesOptions {
   retryIntervalMs: number;
   keepAliveMs: number | undefined;
   logger: Logger | undefined;
+  /** Told of each new runtime's server before it serves (subscriptions install their handlers). */
+  onServer?: ((sessionId: string, server: McpServer) => void) | undefined;
 }
 
 export class Runtimes {
@@ -60,15 +62,17 @@ export class Runtimes {
   }
 
   /** A fresh runtime for a new session (its initialize is still to come). */
-  start(sessionId: string): Promise<Runtime> {
-    const { factory, events, retryIntervalMs, keepAliveMs } = this.options;
-    return startRuntime(sessionId, {
+  async start(sessionId: string): Promise<Runtime> {
+    const { factory, events, retryIntervalMs, keepAliveMs, onServer } = this.options;
+    const runtime = await startRuntime(sessionId, {
       factory,
       retryIntervalMs,
       keepAliveMs,
       eventStore: events?.forSession(sessionId),
       onEventStoreError: this.onEventStoreError,
     });
+    onServer?.(sessionId, runtime.server);
+    return runtime;
   }
 
   /** The session's runtime; rebuilt once (however many requests wait) when it has none. */

@@ -38,6 +38,8 @@ export interface SessionTableOptions {
   now: () => number;
   logger: Logger | undefined;
   onEvent: ((event: SessionEvent) => void) | undefined;
+  /** Told of every session that ends here, whatever the reason. */
+  onEnded?: ((sessionId: string) => void) | undefined;
 }
 
 export class SessionTable {
@@ -240,6 +242,7 @@ export class SessionTable {
   async end(session: LocalSession, reason: EndReason | 'failed'): Promise<void> {
     if (!session.markEnded()) return;
     this.remove(session);
+    this.options.onEnded?.(session.id);
     const runtime = session.detach();
     if (reason !== 'failed') this.emit(reason, session);
     const { store, events } = this.options;

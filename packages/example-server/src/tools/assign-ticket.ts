@@ -2,6 +2,7 @@ import { ToolError } from '@mcp-runway/errors';
 import { z } from 'zod';
 import { type ServerDeps, WRITE_SCOPE } from '../deps.js';
 import { guarded, structured, type ToolModule } from '../module.js';
+import { publishTicketChanged } from '../resources.js';
 import { cachedJsonSchema } from './cached-json-schema.js';
 import { handle, ticketId, ticketOutput } from './schemas.js';
 
@@ -51,6 +52,8 @@ export const assignTicket: ToolModule = {
         }
         const updated = await deps.store.update(id, { assignee });
         if (!updated) throw new ToolError(`${id} was deleted while it was being assigned.`);
+        // Subscribers of tickets://tickets/<id> hear of it, on every instance.
+        publishTicketChanged(deps, id, 'updated');
         return structured(updated, `${id} is now assigned to ${assignee}.`);
       }),
     );

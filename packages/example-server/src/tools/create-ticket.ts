@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { callerOf } from '../caller.js';
 import { WRITE_SCOPE } from '../deps.js';
 import { guarded, structured, type ToolModule } from '../module.js';
+import { publishTicketChanged } from '../resources.js';
 import { TICKET_PRIORITIES } from '../store.js';
 import { cachedJsonSchema } from './cached-json-schema.js';
 import { ticketOutput } from './schemas.js';
@@ -39,6 +40,7 @@ export const createTicket: ToolModule = {
       },
       guarded(this.name, deps, async (input, ctx) => {
         const ticket = await deps.store.create({ ...input, reporter: callerOf(ctx).id });
+        publishTicketChanged(deps, ticket.id, 'created');
         return structured(ticket, `Created ${ticket.id}: ${ticket.title}`);
       }),
     );

@@ -2,6 +2,7 @@ import { ToolError } from '@mcp-runway/errors';
 import { z } from 'zod';
 import { WRITE_SCOPE } from '../deps.js';
 import { guarded, type ToolModule } from '../module.js';
+import { publishTicketChanged } from '../resources.js';
 import { cachedJsonSchema } from './cached-json-schema.js';
 import { ticketId } from './schemas.js';
 
@@ -29,6 +30,7 @@ export const deleteTicket: ToolModule = {
       guarded(this.name, deps, async ({ id }) => {
         if (!(await deps.store.delete(id)))
           throw new ToolError(`No ticket ${id}; nothing was deleted.`);
+        publishTicketChanged(deps, id, 'deleted');
         return { content: [{ type: 'text', text: `Deleted ${id}.` }] };
       }),
     );

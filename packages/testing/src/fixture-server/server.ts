@@ -5,7 +5,12 @@
  * real server goes, so replacing the example's tools never breaks a pipeline test.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CallToolResult, McpServer, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  type CallToolResult,
+  McpServer,
+  type ServerContext,
+  type ServerEventBus,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
 /** The scope `fixture_write` requires. */
@@ -18,6 +23,7 @@ export const fixtureToolPolicies = {
   fixture_write: { scopes: [FIXTURE_WRITE_SCOPE], cost: 1 },
   fail: { scopes: [], cost: 1 },
   whoami: { scopes: [], cost: 1 },
+  change_resource: { scopes: [], cost: 1 },
 } as const satisfies Record<string, { scopes: readonly string[]; cost: number }>;
 
 export type FixtureToolName = keyof typeof fixtureToolPolicies;
@@ -27,11 +33,17 @@ export interface FixtureServerOptions {
   /** Receives each new server before anything registers on it (instrumentation). */
   decorate?: (server: McpServer) => void;
   logger?: { error(obj: object, msg?: string): void };
+  /** Where `change_resource` publishes its change (the app's event bus). */
+  bus?: ServerEventBus | undefined;
 }
+
+/** A resource clients may subscribe to; `change_resource` says it changed. */
+export const FIXTURE_WATCHED_URI = 'fixture://watched';
 
 // Schemas built once: zod compiles a parser per schema, and the pipeline benchmarks use this.
 const echoInput = z.object({ text: z.string().max(10_000) });
 const echoOutput = z.object({ text: z.string() });
+const changeInput = z.object({ uri: z.string().max(2_048).default(FIXTURE_WATCHED_URI) });
 const slowInput = z.object({
   steps: z.number().int().min(1).max(100).default(3),
   stepMs: z.number().int().min(1).max(10_000).default(50),
@@ -54,7 +66,7 @@ async function progress(ctx: ServerContext, done: number, total: number): Promis
 export function createFixtureServer(options: FixtureServerOptions = {}): McpServer {
   const server = new McpServer(
     { name: 'mcp-runway-fixture', version: '0.0.0' },
-    { capabilities: { logging: {} } },
+    { capabilities: { logging: {}, resources: { subscribe: true, listChanged: true } } },
   );
   options.decorate?.(server);
   server.registerTool(
@@ -120,6 +132,23 @@ export function createFixtureServer(options: FixtureServerOptions = {}): McpServ
         content: [{ type: 'text', text: id }],
         structuredContent: { id, scopes: auth?.scopes ?? [] },
       };
+    },
+  );
+  server.registerResource(
+    'watched',
+    FIXTURE_WATCHED_URI,
+    { description: 'Subscribe to it; change_resource changes it.', mimeType: 'text/plain' },
+    async (uri) => ({ contents: [{ uri: uri.href, text: 'watched' }] }),
+  );
+  server.registerTool(
+    'change_resource',
+    {
+      description: 'Says a resource changed: subscribers get notifications/resources/updated.',
+      inputSchema: changeInput,
+    },
+    async ({ uri }) => {
+      options.bus?.publish({ kind: 'resource_updated', uri });
+      return text(`changed ${uri}`);
     },
   );
   return server;
