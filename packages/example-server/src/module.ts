@@ -58,6 +58,12 @@ export function structured(value: object, text: string): CallToolResult {
 }
 
 /** What a server module's factory is given by the app that mounts it. */
+/**
+ * Builds one server. `context.era === 'legacy'` is a 2025 request served statelessly (no
+ * session, no GET stream): nothing could deliver a notification to it.
+ */
+export type ServerFactory = (context?: { era: 'legacy' | 'modern' }) => McpServer;
+
 export interface ServerFactoryOptions {
   logger?: ServerLogger;
   /**
@@ -90,6 +96,10 @@ export interface ServerModule {
   readonly toolPolicies: Readonly<
     Record<string, { readonly scopes: readonly string[]; readonly cost: number }>
   >;
-  /** A factory of fully registered servers: one per stdio connection, request or session. */
-  createServerFactory(options?: ServerFactoryOptions): () => McpServer;
+  /**
+   * A factory of fully registered servers: one per stdio connection, request or session.
+   * `createMcpHandler` (through `pooledServerFactory`) says which era an instance serves; a
+   * 2025 session or a stdio connection calls it without a context.
+   */
+  createServerFactory(options?: ServerFactoryOptions): ServerFactory;
 }

@@ -42,6 +42,27 @@ describe('the example server announces its changes on the bus it is given', () =
     expect(alone.getServerCapabilities()?.resources?.subscribe).toBeUndefined();
   });
 
+  it('does not offer them to a 2025 request served statelessly (no session, no stream)', async () => {
+    const factory = createServerFactory({ reportStepMs: 1, bus: new InMemoryServerEventBus() });
+    const handler = createMcpHandler(factory, { legacy: 'stateless' });
+    closers.push(() => handler.close());
+    const fetch = (input: string | URL | Request, init?: RequestInit) =>
+      handler.fetch(new Request(input, init));
+    const client = new Client(clientInfo, {
+      versionNegotiation: { mode: 'legacy' },
+    });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('http://127.0.0.1/mcp'), { fetch }),
+    );
+    closers.push(() => client.close());
+    expect(client.getServerCapabilities()?.resources).toEqual({ listChanged: true });
+    // The instances of the other lanes still offer them.
+    const legacy = factory({ era: 'legacy' });
+    const modern = factory({ era: 'modern' });
+    expect(modern.server.getCapabilities().resources?.subscribe).toBe(true);
+    expect(legacy.server.getCapabilities().resources?.subscribe).toBeUndefined();
+  });
+
   it('publishes the ticket resource updated when a ticket is assigned, once', async () => {
     const { client, published } = await connected();
     const result = await client.callTool({

@@ -2,7 +2,7 @@ import { configPiece, positiveInt } from '@mcp-runway/config';
 import { McpServer, type ServerEventBus } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { ServerDeps } from './deps.js';
-import type { ServerLogger, ServerModule } from './module.js';
+import type { ServerFactory, ServerLogger, ServerModule } from './module.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { createInMemoryTicketStore, type TicketStore } from './store.js';
@@ -51,7 +51,7 @@ const INSTRUCTIONS =
  * or one instance per 2025 session. State lives in the store, shared across instances, so a
  * per-request server (stateless HTTP) sees the same board as a per-connection one (stdio).
  */
-export function createServerFactory(options: ExampleServerOptions = {}): () => McpServer {
+export function createServerFactory(options: ExampleServerOptions = {}): ServerFactory {
   const deps: ServerDeps = {
     store: options.store ?? createInMemoryTicketStore(),
     logger: options.logger ?? silent,
@@ -59,11 +59,15 @@ export function createServerFactory(options: ExampleServerOptions = {}): () => M
     ui: view.createBoardView(options.ui ?? view.defaultMeta()), // runway:part ui
     bus: options.bus,
   };
-  // Subscriptions are offered only where someone delivers the notifications.
-  const capabilities = {
+  // Subscriptions are offered only where someone delivers the notifications: a bus, and a lane
+  // that holds a stream (a 2026-07-28 `subscriptions/listen`, a 2025 session's GET stream). A
+  // 2025 request served statelessly has neither, so its instance does not offer them.
+  const withSubscribe = {
     resources: { listChanged: true, ...(deps.bus !== undefined && { subscribe: true }) },
   };
-  return () => {
+  const withoutSubscribe = { resources: { listChanged: true } };
+  return (context) => {
+    const capabilities = context?.era === 'legacy' ? withoutSubscribe : withSubscribe;
     const server = new McpServer(SERVER_INFO, { instructions: INSTRUCTIONS, capabilities });
     options.decorate?.(server);
     for (const tool of tools) tool.register(server, deps);

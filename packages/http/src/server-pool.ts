@@ -23,17 +23,18 @@ export interface ServerPoolOptions {
 }
 
 export function pooledServerFactory<S extends PoolableServer>(
-  build: () => S,
+  build: (context: { era: 'legacy' | 'modern' }) => S,
   options: ServerPoolOptions = {},
 ): (context: { era: 'legacy' | 'modern' }) => S {
   const maxIdle = options.maxIdle ?? 64;
   const idle: S[] = [];
+  const modern = { era: 'modern' } as const;
   const buildPooled = (): S => {
-    const instance = build();
+    const instance = build(modern);
     instance.server.onclose = () => {
       if (idle.length < maxIdle) idle.push(instance);
     };
     return instance;
   };
-  return ({ era }) => (era === 'modern' ? (idle.pop() ?? buildPooled()) : build());
+  return (context) => (context.era === 'modern' ? (idle.pop() ?? buildPooled()) : build(context));
 }
