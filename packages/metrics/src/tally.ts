@@ -39,6 +39,8 @@ export class Rows {
 }
 
 interface HistogramSeries {
+  /** The label values, in `labelNames` order; '' for a label the series does not carry. */
+  values: readonly string[];
   /** Per bucket, not cumulative; the last slot is above every bound (+Inf). */
   counts: Float64Array;
   sum: number;
@@ -50,16 +52,17 @@ type Exported = Awaited<ReturnType<Histogram['get']>>;
 export interface TallyHistogramConfig<L extends string> {
   name: string;
   help: string;
-  /** The one label, e.g. `tool`. */
-  labelName: L;
+  /** The labels, e.g. `['mcp_method_name', 'error_type']`. */
+  labelNames: readonly L[];
   buckets: readonly number[];
   registers: Registry[];
 }
 
 /**
- * A prom-client `Histogram` with one label whose samples live here: record with
- * {@link record}, never prom-client's `observe()`. prom-client reads a histogram through
- * `getForPromString()` (text) and `get()` (JSON); both are answered from these series.
+ * A prom-client `Histogram` whose samples live here: record with {@link record}, never
+ * prom-client's `observe()`. A series is keyed by its label values joined into one string
+ * (values come from closed lists, so the key space is bounded). prom-client reads a histogram
+ * through `getForPromString()` (text) and `get()` (JSON); both are answered from these series.
  */
 export class TallyHistogram<L extends string> extends Histogram<L> {
   private readonly series = new Map<string, HistogramSeries>();
@@ -69,24 +72,31 @@ export class TallyHistogram<L extends string> extends Histogram<L> {
     super({
       name: config.name,
       help: config.help,
-      labelNames: [config.labelName],
+      labelNames: [...config.labelNames],
       buckets: [...config.buckets],
       registers: config.registers,
     });
     this.config = config;
   }
 
-  private entry(value: string): HistogramSeries {
-    let entry = this.series.get(value);
+  private entry(values: readonly string[]): HistogramSeries {
+    const key = values.join('\u0000');
+    let entry = this.series.get(key);
     if (!entry) {
-      entry = { counts: new Float64Array(this.config.buckets.length + 1), sum: 0, count: 0 };
-      this.series.set(value, entry);
+      entry = {
+        values: [...values],
+        counts: new Float64Array(this.config.buckets.length + 1),
+        sum: 0,
+        count: 0,
+      };
+      this.series.set(key, entry);
     }
     return entry;
   }
 
-  record(labelValue: string, value: number): void {
-    const entry = this.entry(labelValue);
+  /** `values` in `labelNames` order; '' leaves a label off the series. */
+  record(values: readonly string[], value: number): void {
+    const entry = this.entry(values);
     const { buckets } = this.config;
     let bucket = 0;
     while (bucket < buckets.length && value > (buckets[bucket] as number)) bucket++;
@@ -97,7 +107,7 @@ export class TallyHistogram<L extends string> extends Histogram<L> {
 
   /** Creates the series at 0, so it is exported before its first sample. */
   override zero(labels: Partial<Record<L, string | number>>): void {
-    this.entry(String(labels[this.config.labelName]));
+    this.entry(this.config.labelNames.map((name) => String(labels[name] ?? '')));
   }
 
   override reset(): void {
@@ -106,30 +116,27 @@ export class TallyHistogram<L extends string> extends Histogram<L> {
   }
 
   getForPromString(): Promise<Exported> {
-    const { name, help, labelName, buckets } = this.config;
+    const { name, help, labelNames, buckets } = this.config;
     const values: { labels: Record<string, string | number>; value: number; metricName: string }[] =
       [];
-    for (const [labelValue, { counts, sum, count }] of this.series) {
+    for (const { values: labelValues, counts, sum, count } of this.series.values()) {
+      const labels: Record<string, string> = {};
+      labelNames.forEach((label, index) => {
+        const value = labelValues[index];
+        if (value) labels[label] = value;
+      });
       let cumulative = 0;
       buckets.forEach((le, index) => {
         cumulative += counts[index] as number;
-        values.push({
-          labels: { [labelName]: labelValue, le },
-          value: cumulative,
-          metricName: `${name}_bucket`,
-        });
+        values.push({ labels: { ...labels, le }, value: cumulative, metricName: `${name}_bucket` });
       });
       values.push({
-        labels: { [labelName]: labelValue, le: '+Inf' },
+        labels: { ...labels, le: '+Inf' },
         value: count,
         metricName: `${name}_bucket`,
       });
-      values.push({ labels: { [labelName]: labelValue }, value: sum, metricName: `${name}_sum` });
-      values.push({
-        labels: { [labelName]: labelValue },
-        value: count,
-        metricName: `${name}_count`,
-      });
+      values.push({ labels, value: sum, metricName: `${name}_sum` });
+      values.push({ labels, value: count, metricName: `${name}_count` });
     }
     return Promise.resolve({ name, help, type: 'histogram', aggregator: 'sum', values } as never);
   }

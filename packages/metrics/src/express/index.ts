@@ -12,7 +12,12 @@ import { authFailureReason, rateLimitScope } from '../classify.js';
 import type { McpMetrics } from '../metrics.js';
 import { endMcpRequestSpan } from '../otel/spans.js';
 import { tracingEnabled } from '../otel/tracer.js';
-import { type McpFacts, startRequestSpan } from '../request-span.js';
+import {
+  type McpFacts,
+  nodeConnection,
+  protocolVersionOf,
+  startRequestSpan,
+} from '../request-span.js';
 
 export function mcpMetrics(metrics: McpMetrics): RequestHandler {
   return (req, res, next) => {
@@ -33,7 +38,9 @@ export function mcpMetrics(metrics: McpMetrics): RequestHandler {
         method: mcp ? mcp.method : req.get('mcp-method'),
         parsed: mcp !== undefined,
         era: mcp?.era,
-        protocolVersion: mcp ? undefined : req.get('mcp-protocol-version'),
+        protocolVersion: protocolVersionOf(mcp, (name) => req.get(name)),
+        error: status >= 400 ? res.locals.error : undefined,
+        toolName: mcp ? mcp.toolName : req.get('mcp-name'),
       });
     });
     next();
@@ -49,8 +56,14 @@ export function mcpTracing(metrics: Pick<McpMetrics, 'toolLabel'>): RequestHandl
   return (req, res, next) => {
     const mcp = res.locals.mcp as McpFacts | undefined;
     if (mcp === undefined || !tracingEnabled()) return next();
-    const started = startRequestSpan(mcp, metrics, (name) => req.get(name));
-    res.once('close', () => endMcpRequestSpan(started.span, res.statusCode));
+    const started = startRequestSpan(mcp, metrics, (name) => req.get(name), nodeConnection(req));
+    res.once('close', () =>
+      endMcpRequestSpan(
+        started.span,
+        res.statusCode,
+        res.statusCode >= 400 ? res.locals.error : undefined,
+      ),
+    );
     if (started.context) context.with(started.context, next);
     else next();
   };

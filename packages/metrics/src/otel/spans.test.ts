@@ -183,12 +183,16 @@ describe('with an SDK registered (in-memory exporter)', () => {
     );
   });
 
-  it('marks a tool_error and a protocol error on the tool span, keeping unknown names out of span names', async () => {
+  it('marks a tool_error and a protocol error on the tool span and its MCP server span, keeping unknown names out of span names', async () => {
     await post('archive_note');
     const refused = named('execute_tool archive_note');
     expect(refused.attributes['error.type']).toBe('tool_error');
     expect(refused.status.code).toBe(SpanStatusCode.ERROR);
-    expect(named('tools/call archive_note').status.code).toBe(SpanStatusCode.UNSET);
+    // The MCP server span answered 200, yet the operation failed: the conventions' tool_error.
+    const server = named('tools/call archive_note');
+    expect(server.attributes['error.type']).toBe('tool_error');
+    expect(server.attributes['http.response.status_code']).toBe(200);
+    expect(server.status.code).toBe(SpanStatusCode.ERROR);
 
     exporter.reset();
     await post('no_such_tool');
@@ -202,7 +206,10 @@ describe('with an SDK registered (in-memory exporter)', () => {
       code: SpanStatusCode.ERROR,
       message: 'Tool no_such_tool not found',
     });
-    expect(named('tools/call').attributes['gen_ai.tool.name']).toBe('no_such_tool');
+    expect(named('tools/call').attributes).toMatchObject({
+      'gen_ai.tool.name': 'no_such_tool',
+      'rpc.response.status_code': '-32602',
+    });
   });
 
   it('records a refusal on the request span: its JSON-RPC code as error.type', async () => {
