@@ -4,6 +4,7 @@
  * dropped stream) carries on at another instance behind the load balancer.
  */
 import type { Logger } from '@mcp-runway/logging';
+import type { McpMetrics } from '@mcp-runway/metrics';
 import { RedisEventStores, RedisSessionStore, SessionRegistry } from '@mcp-runway/sessions';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { Redis } from 'ioredis';
@@ -28,13 +29,15 @@ export interface SessionsOptions {
   factory: () => McpServer;
   /** The process's one Redis connection; without it, sessions live in this process only. */
   redis?: Redis | undefined;
+  /** Session lifetimes (`mcp.server.session.duration`), from the registry's events. */
+  metrics?: Pick<McpMetrics, 'sessionEvent'> | undefined;
   /** Prefix of the Redis keys (`<prefix>:sessions:*`, `<prefix>:events:*`). @default REDIS_KEY_PREFIX */
   keyPrefix?: string;
 }
 
 export function createSessions(
   config: Config,
-  { logger, factory, redis, keyPrefix = config.REDIS_KEY_PREFIX }: SessionsOptions,
+  { logger, factory, redis, metrics, keyPrefix = config.REDIS_KEY_PREFIX }: SessionsOptions,
 ): Sessions {
   const registry = new SessionRegistry({
     factory,
@@ -49,7 +52,10 @@ export function createSessions(
     store: redis && new RedisSessionStore({ redis, keyPrefix: `${keyPrefix}:sessions` }),
     eventStores: redis && new RedisEventStores({ redis, keyPrefix: `${keyPrefix}:events` }),
     logger,
-    onEvent: (event) => logger.debug({ session: event }, 'session event'),
+    onEvent: (event) => {
+      logger.debug({ session: event }, 'session event');
+      metrics?.sessionEvent(event);
+    },
   });
   return {
     registry,

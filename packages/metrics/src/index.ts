@@ -35,7 +35,12 @@ export {
   statusClass,
   TOOL_OUTCOMES,
 } from './labels.js';
-export type { McpMetrics, MetricsOptions, SessionWatchOptions } from './metrics.js';
+export type {
+  McpMetrics,
+  MetricsOptions,
+  SessionEventLike,
+  SessionWatchOptions,
+} from './metrics.js';
 export { createMetrics } from './metrics.js';
 export type {
   NetworkTransport,

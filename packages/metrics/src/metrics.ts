@@ -38,6 +38,16 @@ export interface SessionWatchOptions {
   max?: number;
 }
 
+/** The fields of @mcp-runway/sessions' `SessionEvent` read here. */
+export interface SessionEventLike {
+  readonly type: string;
+  /** Epoch ms. */
+  readonly createdAt?: number | undefined;
+  readonly protocolVersion?: string | undefined;
+}
+
+const SESSION_ENDS: ReadonlySet<string> = new Set(['deleted', 'expired', 'evicted']);
+
 export interface McpMetrics {
   /** Serve it with `serveMetrics({ registry })` or the Hono `metricsEndpoint`. */
   readonly registry: Registry;
@@ -50,6 +60,12 @@ export interface McpMetrics {
   operation: OperationMetrics['operation'];
   /** One `mcp.server.session.duration` sample: a 2025 session ended. */
   sessionEnded(session: SessionRecord): void;
+  /**
+   * Hand it @mcp-runway/sessions' `onEvent`: a session deleted, expired or evicted here is one
+   * `mcp.server.session.duration` sample. `gone` (ended on another instance) is that
+   * instance's sample, and `closed` (a shutdown) is no end when the sessions live on in Redis.
+   */
+  sessionEvent(event: SessionEventLike): void;
   authFailure(reason: AuthFailureReason): void;
   rateLimited(limit: RateLimitScope): void;
   redisError(component: RedisComponent): void;
@@ -106,6 +122,14 @@ export function createMetrics(options: MetricsOptions = {}): McpMetrics {
     toolCall: tools.toolCall,
     operation: operations.operation,
     sessionEnded: operations.sessionEnded,
+    sessionEvent(event) {
+      if (!SESSION_ENDS.has(event.type) || event.createdAt === undefined) return;
+      operations.sessionEnded({
+        seconds: Math.max(0, Date.now() - event.createdAt) / 1000,
+        protocolVersion: event.protocolVersion,
+        transport: 'tcp',
+      });
+    },
     toolLabel: tools.toolLabel,
     declareTool: tools.declareTool,
     authFailure(reason) {
