@@ -76,7 +76,10 @@ function endpointOf(
   env: Readonly<Record<string, string | undefined>>,
   signal: 'TRACES' | 'METRICS',
 ): string | undefined {
-  const own = env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`];
+  const own =
+    signal === 'TRACES'
+      ? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+      : env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT;
   if (own) return own;
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
   return base ? `${base.replace(/\/+$/, '')}/v1/${signal.toLowerCase()}` : undefined;
