@@ -13,9 +13,10 @@ import type { McpFacts } from '../hono/index.js';
 import { mcpTracing } from '../hono/index.js';
 import { instrumentServer } from '../instrument.js';
 import { createMetrics } from '../metrics.js';
+import { startRequestSpan } from '../request-span.js';
 import { exampleServer } from '../test/fake-server.js';
 import { hashSessionId } from '../tool-log.js';
-import { startMcpRequestSpan, startToolSpan } from './spans.js';
+import { endMcpRequestSpan, startMcpRequestSpan, startToolSpan } from './spans.js';
 import { tracingEnabled } from './tracer.js';
 
 const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -210,6 +211,36 @@ describe('with an SDK registered (in-memory exporter)', () => {
       'gen_ai.tool.name': 'no_such_tool',
       'rpc.response.status_code': '-32602',
     });
+  });
+
+  it('puts a resource URI in mcp.resource.uri, never in the span name, and the connection in client.*/server.*', () => {
+    const headers: Record<string, string> = { host: 'mcp.example.com:8443' };
+    const started = startRequestSpan(
+      {
+        method: 'resources/read',
+        id: 3,
+        era: 'legacy',
+        message: { params: { uri: 'file:///reports/q3.pdf' } },
+      },
+      metrics,
+      (name) => headers[name],
+      { httpVersion: '1.1', clientAddress: '10.1.2.3', clientPort: 51234 },
+    );
+    endMcpRequestSpan(started.span, 200);
+    const span = named('resources/read');
+    expect(span.attributes).toMatchObject({
+      'mcp.method.name': 'resources/read',
+      'mcp.resource.uri': 'file:///reports/q3.pdf',
+      'jsonrpc.request.id': '3',
+      'network.transport': 'tcp',
+      'network.protocol.name': 'http',
+      'network.protocol.version': '1.1',
+      'client.address': '10.1.2.3',
+      'client.port': 51234,
+      'server.address': 'mcp.example.com',
+      'server.port': 8443,
+    });
+    expect(span.attributes['error.type']).toBeUndefined();
   });
 
   it('records a refusal on the request span: its JSON-RPC code as error.type', async () => {
