@@ -152,6 +152,8 @@ export function operationMetrics(registers: Registry[]): OperationMetrics {
     registers,
   });
 
+  // Label values of the sample being recorded, in OPERATION_LABELS order: reused, not allocated.
+  const scratch: string[] = new Array<string>(OPERATION_LABELS.length).fill('');
   return {
     operation(record) {
       const method = operationMethod(record.method);
@@ -163,10 +165,16 @@ export function operationMetrics(registers: Registry[]): OperationMetrics {
       const http = record.transport === 'tcp';
       const protocolName = http ? 'http' : '';
       const errorType = record.errorType ?? '';
-      operations.record(
-        [method, tool, operationName, errorType, rpcCode, version, record.transport, protocolName],
-        record.seconds,
-      );
+      const transport = record.transport;
+      scratch[0] = method;
+      scratch[1] = tool;
+      scratch[2] = operationName;
+      scratch[3] = errorType;
+      scratch[4] = rpcCode;
+      scratch[5] = version;
+      scratch[6] = transport;
+      scratch[7] = protocolName;
+      operations.record(scratch, record.seconds);
       const otel = otelInstruments();
       if (otel) {
         const attributes: Attributes = {
