@@ -27,6 +27,11 @@ describe('instrumentServer', () => {
       'long_job',
     ]);
     expect(metrics.toolLabel('delete_everything')).toBe('_OTHER');
+    // Prompts too: a registered prompt's name may label prompts/get, any other is _OTHER.
+    expect([metrics.promptLabel('weekly_review'), metrics.promptLabel('made_up')]).toEqual([
+      'weekly_review',
+      '_OTHER',
+    ]);
     const samples = await scrape(metrics.registry);
     expect(
       total(samples, 'mcp_server_operation_duration_seconds_count', {

@@ -22,6 +22,7 @@ import { hashSessionId, logToolCall, type ToolCallLogger } from './tool-log.js';
 /** The parts of the SDK's `McpServer` this touches (an `McpServer` fits). */
 export interface InstrumentableServer {
   registerTool(name: string, ...rest: never[]): unknown;
+  registerPrompt?(name: string, ...rest: never[]): unknown;
   readonly server: {
     setRequestHandler(method: string, ...rest: never[]): unknown;
     getCapabilities(): { tools?: object | undefined };
@@ -172,7 +173,8 @@ function timed(
  */
 export function instrumentServer<S extends InstrumentableServer>(
   server: S,
-  metrics: Pick<McpMetrics, 'toolCall' | 'toolLabel' | 'declareTool'>,
+  metrics: Pick<McpMetrics, 'toolCall' | 'toolLabel' | 'declareTool'> &
+    Partial<Pick<McpMetrics, 'declarePrompt'>>,
   options: InstrumentServerOptions = {},
 ): S {
   const inner = server.server;
@@ -184,6 +186,14 @@ export function instrumentServer<S extends InstrumentableServer>(
     metrics.declareTool(name);
     return registerTool.call(this, name, ...rest);
   };
+  const registerPrompt = server.registerPrompt;
+  const { declarePrompt } = metrics;
+  if (registerPrompt && declarePrompt) {
+    server.registerPrompt = function (this: S, name: string, ...rest: never[]) {
+      declarePrompt(name);
+      return registerPrompt.call(this, name, ...rest);
+    };
+  }
   const setRequestHandler = inner.setRequestHandler;
   inner.setRequestHandler = function (this: typeof inner, method: string, ...rest: never[]) {
     const args = rest as unknown[];

@@ -191,6 +191,29 @@ describe('createMetrics', () => {
     ).toBe(1);
   });
 
+  it("labels prompts/get with a declared prompt's name, any other with _OTHER", async () => {
+    const metrics = createMetrics(quiet);
+    metrics.declarePrompt('triage');
+    for (const name of ['triage', 'made_up_prompt']) {
+      metrics.requestFinished({
+        startedAt: metrics.requestStarted(),
+        status: 200,
+        method: 'prompts/get',
+        parsed: true,
+        era: 'modern',
+        toolName: name,
+      });
+    }
+    const samples = await scrape(metrics.registry);
+    const count = (prompt: string) =>
+      total(samples, 'mcp_server_operation_duration_seconds_count', {
+        mcp_method_name: 'prompts/get',
+        gen_ai_prompt_name: prompt,
+      });
+    expect([count('triage'), count('_OTHER')]).toEqual([1, 1]);
+    expect([...samples.keys()].join()).not.toContain('made_up_prompt');
+  });
+
   it("records a 2025 session's lifetime when it ends", async () => {
     const metrics = createMetrics(quiet);
     metrics.sessionEnded({ seconds: 42, protocolVersion: '2025-11-25', transport: 'tcp' });

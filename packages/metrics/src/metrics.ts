@@ -72,6 +72,9 @@ export interface McpMetrics {
   /** The `gen_ai_tool_name` label for a name: itself if declared, else `_OTHER`. */
   toolLabel(name: string | undefined): string;
   declareTool(name: string): void;
+  /** The `gen_ai_prompt_name` label for a name: itself if declared, else `_OTHER`. */
+  promptLabel(name: string | undefined): string;
+  declarePrompt(name: string): void;
   /** Reads `registry.stats` of a @mcp-runway/sessions registry at every scrape. Returns an unwatch. */
   watchSessions(source: SessionSource, options?: SessionWatchOptions): () => void;
   /** Reads `limiter.stats` (Redis fallbacks) at every scrape. Returns an unwatch. */
@@ -94,7 +97,7 @@ export function createMetrics(options: MetricsOptions = {}): McpMetrics {
 
   const operations = operationMetrics(registers);
   const tools = toolMetrics(operations, options.tools ?? []);
-  const requests = requestMetrics(registers, operations, tools.toolLabel);
+  const requests = requestMetrics(registers, operations, tools);
 
   // Refusals: rare, so prom-client's own counters.
   const authFailures = new Counter({
@@ -132,6 +135,8 @@ export function createMetrics(options: MetricsOptions = {}): McpMetrics {
     },
     toolLabel: tools.toolLabel,
     declareTool: tools.declareTool,
+    promptLabel: tools.promptLabel,
+    declarePrompt: tools.declarePrompt,
     authFailure(reason) {
       authFailures.inc({ reason: oneOf(reason, AUTH_FAILURE_REASONS, 'other') });
     },

@@ -34,6 +34,8 @@ export interface OperationRecord {
   method: string;
   /** `gen_ai.tool.name` for `tools/call`: a declared tool's name, else `_OTHER`. */
   tool?: string | undefined;
+  /** `gen_ai.prompt.name` for `prompts/get`: a declared prompt's name, else `_OTHER`. */
+  prompt?: string | undefined;
   /** `error.type`, already bounded ({@link errorTypeOf}); undefined when the operation succeeded. */
   errorType?: string | undefined;
   /** `rpc.response.status_code`: the JSON-RPC error code, when the answer was one. */
@@ -73,6 +75,7 @@ const OPERATION_LABELS = [
   'mcp_method_name',
   'gen_ai_tool_name',
   'gen_ai_operation_name',
+  'gen_ai_prompt_name',
   'error_type',
   'rpc_response_status_code',
   'mcp_protocol_version',
@@ -160,6 +163,7 @@ export function operationMetrics(registers: Registry[]): OperationMetrics {
       const isTool = method === 'tools/call';
       const tool = isTool ? (record.tool ?? OTHER) : '';
       const operationName = isTool ? 'execute_tool' : '';
+      const prompt = method === 'prompts/get' ? (record.prompt ?? OTHER) : '';
       const rpcCode = record.rpcCode === undefined ? '' : String(record.rpcCode);
       const version = protocolVersionLabel(record.protocolVersion) ?? '';
       const http = record.transport === 'tcp';
@@ -169,11 +173,12 @@ export function operationMetrics(registers: Registry[]): OperationMetrics {
       scratch[0] = method;
       scratch[1] = tool;
       scratch[2] = operationName;
-      scratch[3] = errorType;
-      scratch[4] = rpcCode;
-      scratch[5] = version;
-      scratch[6] = transport;
-      scratch[7] = protocolName;
+      scratch[3] = prompt;
+      scratch[4] = errorType;
+      scratch[5] = rpcCode;
+      scratch[6] = version;
+      scratch[7] = transport;
+      scratch[8] = protocolName;
       operations.record(scratch, record.seconds);
       const otel = otelInstruments();
       if (otel) {
@@ -183,6 +188,7 @@ export function operationMetrics(registers: Registry[]): OperationMetrics {
         };
         put(attributes, 'gen_ai.tool.name', tool);
         put(attributes, 'gen_ai.operation.name', operationName);
+        put(attributes, 'gen_ai.prompt.name', prompt);
         put(attributes, 'error.type', errorType);
         put(attributes, 'rpc.response.status_code', rpcCode);
         put(attributes, 'mcp.protocol.version', version);

@@ -51,15 +51,21 @@ export function hostFacts(host: string | undefined): ConnectionFacts {
  */
 export function startRequestSpan(
   mcp: McpFacts,
-  metrics: Pick<McpMetrics, 'toolLabel'>,
+  metrics: Pick<McpMetrics, 'toolLabel'> & Partial<Pick<McpMetrics, 'promptLabel'>>,
   header: (name: string) => string | undefined,
   connection: ConnectionFacts = {},
 ): StartedSpan {
   const params = paramsOf(mcp);
+  // The span name's target: a declared tool or prompt only (a made-up name would make one
+  // span name per value); the name itself is an attribute either way.
   const label =
-    mcp.method === 'tools/call' && mcp.toolName !== undefined
-      ? metrics.toolLabel(mcp.toolName)
-      : undefined;
+    mcp.toolName === undefined
+      ? undefined
+      : mcp.method === 'tools/call'
+        ? metrics.toolLabel(mcp.toolName)
+        : mcp.method === 'prompts/get'
+          ? metrics.promptLabel?.(mcp.toolName)
+          : undefined;
   return startMcpRequestSpan(
     {
       method: mcp.method,

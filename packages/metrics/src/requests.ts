@@ -40,7 +40,7 @@ export interface FinishedRequest {
   outcome?: RequestOutcome | undefined;
   /** What the pipeline threw (a refusal): its JSON-RPC code becomes `error.type`. */
   error?: unknown;
-  /** `params.name` of a `tools/call`. */
+  /** `params.name` of a `tools/call` (or a `prompts/get`). */
   toolName?: string | undefined;
 }
 
@@ -59,7 +59,10 @@ export interface RequestMetrics {
 export function requestMetrics(
   registers: Registry[],
   operations: OperationMetrics,
-  toolLabel: (name: string | undefined) => string,
+  labels: {
+    toolLabel(name: string | undefined): string;
+    promptLabel(name: string | undefined): string;
+  },
 ): RequestMetrics {
   const rows = new Rows(ERA_LABELS.length * OUTCOMES * CLASSES);
   let inFlight = 0;
@@ -144,7 +147,8 @@ export function requestMetrics(
         : { errorType: undefined, rpcCode: undefined };
       operations.operation({
         method: request.method,
-        tool: toolLabel(request.toolName),
+        tool: labels.toolLabel(request.toolName),
+        prompt: request.method === 'prompts/get' ? labels.promptLabel(request.toolName) : undefined,
         errorType,
         rpcCode,
         protocolVersion: request.protocolVersion,

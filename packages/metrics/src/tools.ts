@@ -25,6 +25,8 @@ export interface ToolMetrics {
   toolCall(call: ToolCallRecord): void;
   toolLabel(name: string | undefined): string;
   declareTool(name: string): void;
+  promptLabel(name: string | undefined): string;
+  declarePrompt(name: string): void;
 }
 
 export function toolMetrics(operations: OperationMetrics, tools: Iterable<string>): ToolMetrics {
@@ -37,6 +39,13 @@ export function toolMetrics(operations: OperationMetrics, tools: Iterable<string
   for (const name of tools) declareTool(name);
   const toolLabel = (name: string | undefined): string =>
     name !== undefined && declared.has(name) ? name : OTHER;
+  // Prompts the same way: `gen_ai.prompt.name` and span names take declared names only.
+  const prompts = new Set<string>();
+  const declarePrompt = (name: string): void => {
+    if (prompts.size < MAX_TOOLS) prompts.add(name);
+  };
+  const promptLabel = (name: string | undefined): string =>
+    name !== undefined && prompts.has(name) ? name : OTHER;
 
   return {
     toolCall(call) {
@@ -58,5 +67,7 @@ export function toolMetrics(operations: OperationMetrics, tools: Iterable<string
     },
     toolLabel,
     declareTool,
+    promptLabel,
+    declarePrompt,
   };
 }

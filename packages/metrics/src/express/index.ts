@@ -52,7 +52,9 @@ export function mcpMetrics(metrics: McpMetrics): RequestHandler {
  * trace fields). Mount it after `mcpPost`; it ends when the exchange closes. Free when no
  * OpenTelemetry SDK is registered.
  */
-export function mcpTracing(metrics: Pick<McpMetrics, 'toolLabel'>): RequestHandler {
+export function mcpTracing(
+  metrics: Pick<McpMetrics, 'toolLabel'> & Partial<Pick<McpMetrics, 'promptLabel'>>,
+): RequestHandler {
   return (req, res, next) => {
     const mcp = res.locals.mcp as McpFacts | undefined;
     if (mcp === undefined || !tracingEnabled()) return next();

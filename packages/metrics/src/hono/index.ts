@@ -90,7 +90,7 @@ function recordMcpRequests(
  * OpenTelemetry SDK is registered (`startTracing()`).
  */
 function traceMcpRequests(
-  metrics: Pick<McpMetrics, 'toolLabel'>,
+  metrics: Pick<McpMetrics, 'toolLabel'> & Partial<Pick<McpMetrics, 'promptLabel'>>,
 ): MiddlewareHandler<McpMetricsEnv> {
   return async (c, next) => {
     const mcp = c.get('mcp');

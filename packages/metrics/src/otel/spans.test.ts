@@ -243,6 +243,22 @@ describe('with an SDK registered (in-memory exporter)', () => {
     expect(span.attributes['error.type']).toBeUndefined();
   });
 
+  it('names a prompts/get span after a declared prompt only, the name an attribute either way', () => {
+    const prompts = createMetrics({ processMetrics: false });
+    prompts.declarePrompt('triage');
+    for (const name of ['triage', 'made_up_prompt']) {
+      const started = startRequestSpan(
+        { method: 'prompts/get', toolName: name, id: 4, era: 'modern' },
+        prompts,
+        () => undefined,
+      );
+      endMcpRequestSpan(started.span, 200);
+    }
+    expect(named('prompts/get triage').attributes['gen_ai.prompt.name']).toBe('triage');
+    expect(named('prompts/get').attributes['gen_ai.prompt.name']).toBe('made_up_prompt');
+    expect(spans().map((span) => span.name)).toEqual(['prompts/get triage', 'prompts/get']);
+  });
+
   it('records a refusal on the request span: its JSON-RPC code as error.type', async () => {
     const response = await post('search_notes', { headers: { 'x-test-forbid': '1' } });
     expect(response.status).toBe(403);
