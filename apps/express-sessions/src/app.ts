@@ -89,12 +89,14 @@ export async function createApp({
   });
   //    2026-07-28: stateless, on pooled server instances; 2025 traffic never reaches it.
   const modern = createMcpHandler(pooledServerFactory(factory), { legacy: 'reject', bus });
-  //    2025-11-25: a bounded registry of sessions (in memory, or in Redis).
+  //    2025-11-25: a bounded registry of sessions (in memory, or in Redis), each session's
+  //    lifetime a sample of mcp.server.session.duration when it ends.
   const sessions = createSessions(config, {
     logger,
     factory,
     redis,
     bus,
+    metrics,
     ...(keyPrefix && { keyPrefix }),
   });
 

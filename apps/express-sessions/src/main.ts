@@ -12,7 +12,7 @@ import { serverModule } from '@mcp-runway/example-server';
 import { applyServerLimits, installGracefulShutdown, trackInFlight } from '@mcp-runway/http/node';
 import { createLogger } from '@mcp-runway/logging';
 import { serveMetrics } from '@mcp-runway/metrics';
-import { startTracing } from '@mcp-runway/metrics/otel';
+import { startTelemetry } from '@mcp-runway/metrics/otel';
 import { closeRedis, connectRedis } from '@mcp-runway/redis';
 import { createApp } from './app.js';
 import { configSchema } from './config.js';
@@ -31,7 +31,7 @@ const logger = createLogger({
 //    shared by rate limits, session records and event streams; traces only when
 //    OTEL_EXPORTER_OTLP_ENDPOINT is set.
 const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, { logger }) : undefined;
-const tracing = await startTracing({ logger, serviceName: 'mcp-runway-express-sessions' });
+const telemetry = await startTelemetry({ logger, serviceName: 'mcp-runway-express-sessions' });
 
 // 4. The app (see app.ts): security, metrics, the MCP server on both lanes, the pipeline.
 //    The MCP server comes from one place: swap `serverModule` for yours.
@@ -81,6 +81,6 @@ installGracefulShutdown({
     await close();
     await closeRedis(redis);
     await metricsServer.close();
-    await tracing.shutdown();
+    await telemetry.shutdown();
   },
 });

@@ -1,6 +1,6 @@
 /**
  * Observability on the session lane: the built app's private metrics listener reports the 2025
- * sessions it holds, the tool calls they make, and how sessions end. The process serves the
+ * sessions it holds, the tool calls they make, and how sessions end and how long they lasted. The process serves the
  * fixture server (see test/spawn.ts).
  */
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -43,9 +43,18 @@ describe('session metrics', () => {
     expect(await sample('mcp_sessions_active')).toBe(1);
     expect((await sample('mcp_sessions_created_total')) - createdBefore).toBe(1);
     expect(await sample('mcp_sessions_max')).toBe(10_000);
-    expect(await sample('mcp_tool_calls_total{tool="echo",outcome="ok"}')).toBe(1);
+    expect(
+      await sample(
+        'mcp_server_operation_duration_seconds_count{mcp_method_name="tools/call",gen_ai_tool_name="echo",gen_ai_operation_name="execute_tool",mcp_protocol_version="2025-11-25",network_transport="tcp",network_protocol_name="http"}',
+      ),
+    ).toBe(1);
+    const session =
+      'mcp_server_session_duration_seconds_count{mcp_protocol_version="2025-11-25",network_transport="tcp",network_protocol_name="http"}';
+    expect(await sample(session)).toBe(0);
     await transport.terminateSession();
     await client.close();
     expect(await sample('mcp_sessions_active')).toBe(0);
+    // Ended by DELETE: one sample of mcp.server.session.duration.
+    expect(await sample(session)).toBe(1);
   });
 });

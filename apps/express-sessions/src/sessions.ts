@@ -4,6 +4,7 @@
  * dropped stream) carries on at another instance behind the load balancer.
  */
 import type { Logger } from '@mcp-runway/logging';
+import type { McpMetrics } from '@mcp-runway/metrics';
 import { RedisEventStores, RedisSessionStore, SessionRegistry } from '@mcp-runway/sessions';
 import type { McpServer, ServerEventBus } from '@modelcontextprotocol/server';
 import type { Redis } from 'ioredis';
@@ -30,13 +31,15 @@ export interface SessionsOptions {
   redis?: Redis | undefined;
   /** The app's event bus: changes go out on the GET streams of the sessions they concern. */
   bus?: ServerEventBus | undefined;
+  /** Session lifetimes (`mcp.server.session.duration`), from the registry's events. */
+  metrics?: Pick<McpMetrics, 'sessionEvent'> | undefined;
   /** Prefix of the Redis keys (`<prefix>:sessions:*`, `<prefix>:events:*`). @default REDIS_KEY_PREFIX */
   keyPrefix?: string;
 }
 
 export function createSessions(
   config: Config,
-  { logger, factory, redis, bus, keyPrefix = config.REDIS_KEY_PREFIX }: SessionsOptions,
+  { logger, factory, redis, bus, metrics, keyPrefix = config.REDIS_KEY_PREFIX }: SessionsOptions,
 ): Sessions {
   const registry = new SessionRegistry({
     factory,
@@ -52,7 +55,10 @@ export function createSessions(
     eventStores: redis && new RedisEventStores({ redis, keyPrefix: `${keyPrefix}:events` }),
     bus,
     logger,
-    onEvent: (event) => logger.debug({ session: event }, 'session event'),
+    onEvent: (event) => {
+      logger.debug({ session: event }, 'session event');
+      metrics?.sessionEvent(event);
+    },
   });
   return {
     registry,

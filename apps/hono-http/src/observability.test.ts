@@ -68,10 +68,19 @@ describe('metrics of a running app', () => {
     after = await scrape();
   });
 
-  it('counts tool calls by tool and outcome, and times them', () => {
-    expect(delta(before, after, 'mcp_tool_calls_total{tool="echo",outcome="ok"}')).toBe(2);
-    expect(delta(before, after, 'mcp_tool_calls_total{tool="fail",outcome="tool_error"}')).toBe(1);
-    expect(delta(before, after, 'mcp_tool_call_duration_seconds_count{tool="echo"}')).toBe(2);
+  it('times tool calls as mcp.server.operation.duration, by tool and error type', () => {
+    // Labels in the order the registry writes them.
+    const calls = (tool: string, error = '') =>
+      delta(
+        before,
+        after,
+        `mcp_server_operation_duration_seconds_count{mcp_method_name="tools/call",gen_ai_tool_name="${tool}",gen_ai_operation_name="execute_tool",${error}mcp_protocol_version="2025-11-25",network_transport="tcp",network_protocol_name="http"}`,
+      );
+    // `echo` with an empty text is still a valid call.
+    expect(calls('echo')).toBe(2);
+    expect(calls('fail', 'error_type="tool_error",')).toBe(1);
+    // The rate-limited call never reached the tool: timed by the pipeline, its code the error.
+    expect(calls('slow', 'error_type="-31429",rpc_response_status_code="-31429",')).toBe(1);
   });
 
   it('counts the auth failure and the rate-limited call', () => {
@@ -115,7 +124,11 @@ describe('metrics of a running app', () => {
     const queries =
       readFileSync(new URL('alerts.yml', infra), 'utf8') +
       readFileSync(new URL('grafana/mcp-runway.json', infra), 'utf8');
-    const referenced = new Set(queries.match(/\b(?:mcp|process|nodejs)_[a-z0-9_]+/g) ?? []);
+    // Label names of the OpenTelemetry conventions that share the `mcp_` prefix are no metrics.
+    const labels = new Set(['mcp_method_name', 'mcp_protocol_version']);
+    const referenced = new Set(
+      (queries.match(/\b(?:mcp|process|nodejs)_[a-z0-9_]+/g) ?? []).filter((n) => !labels.has(n)),
+    );
     expect(referenced.size).toBeGreaterThan(10);
     for (const name of referenced) {
       // A histogram is exported as its _bucket, _sum and _count series.

@@ -24,6 +24,10 @@ export {
   eraLabel,
   MCP_METHODS,
   methodLabel,
+  OTHER,
+  operationMethod,
+  PROTOCOL_VERSIONS,
+  protocolVersionLabel,
   RATE_LIMIT_SCOPES,
   REDIS_COMPONENTS,
   REQUEST_OUTCOMES,
@@ -31,15 +35,24 @@ export {
   statusClass,
   TOOL_OUTCOMES,
 } from './labels.js';
-export type { McpMetrics, MetricsOptions, SessionWatchOptions } from './metrics.js';
+export type {
+  McpMetrics,
+  MetricsOptions,
+  SessionEventLike,
+  SessionWatchOptions,
+} from './metrics.js';
 export { createMetrics } from './metrics.js';
+export type {
+  NetworkTransport,
+  OperationRecord,
+  SessionRecord,
+} from './operations.js';
+export { errorTypeOf, OPERATION_DURATION_BUCKETS } from './operations.js';
 export { bindRequestId, requestIdOf } from './request-context.js';
 export type { FinishedRequest } from './requests.js';
-export { REQUEST_DURATION_BUCKETS } from './requests.js';
 export type { MetricsServer, ServeMetricsOptions } from './serve.js';
 export { DEFAULT_METRICS_HOST, DEFAULT_METRICS_PORT, serveMetrics } from './serve.js';
 export type { RateLimiterSource, SessionSource, SessionStatsLike } from './sources.js';
 export type { ToolCallLogger, ToolCallLogRecord } from './tool-log.js';
 export { hashSessionId, logToolCall } from './tool-log.js';
 export type { ToolCallRecord } from './tools.js';
-export { TOOL_DURATION_BUCKETS } from './tools.js';

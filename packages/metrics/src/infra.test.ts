@@ -206,9 +206,9 @@ describe('infra/observability', () => {
   it('reads metric names out of PromQL the way the checks above rely on', () => {
     expect(
       metricNames(
-        'histogram_quantile(0.95, sum by (tool, le) (rate(mcp_tool_call_duration_seconds_bucket{job="$job", le!="x"}[$__rate_interval]))) > 5 and on (job) up offset 5m',
+        'histogram_quantile(0.95, sum by (gen_ai_tool_name, le) (rate(mcp_server_operation_duration_seconds_bucket{job="$job", le!="x"}[$__rate_interval]))) > 5 and on (job) up offset 5m',
       ),
-    ).toEqual(['mcp_tool_call_duration_seconds_bucket', 'up']);
+    ).toEqual(['mcp_server_operation_duration_seconds_bucket', 'up']);
     expect(metricNames('mcp_sessions_active / (mcp_sessions_max > 0) > 0.9')).toEqual([
       'mcp_sessions_active',
       'mcp_sessions_max',

@@ -5,7 +5,7 @@ import { instrumentServer } from './instrument.js';
 import { createMetrics } from './metrics.js';
 import { bindRequestId } from './request-context.js';
 import { exampleServer, FakeMcpServer, ProtocolError } from './test/fake-server.js';
-import { moved, sample, scrape } from './test/scrape.js';
+import { sample, scrape, total } from './test/scrape.js';
 import { hashSessionId, logToolCall } from './tool-log.js';
 
 function recordingLogger() {
@@ -26,11 +26,21 @@ describe('instrumentServer', () => {
       'archive_note',
       'long_job',
     ]);
-    expect(metrics.toolLabel('delete_everything')).toBe('other');
+    expect(metrics.toolLabel('delete_everything')).toBe('_OTHER');
+    // Prompts too: a registered prompt's name may label prompts/get, any other is _OTHER.
+    expect([metrics.promptLabel('weekly_review'), metrics.promptLabel('made_up')]).toEqual([
+      'weekly_review',
+      '_OTHER',
+    ]);
     const samples = await scrape(metrics.registry);
-    expect(sample(samples, 'mcp_tool_calls_total', { tool: 'archive_note', outcome: 'ok' })).toBe(
-      0,
-    );
+    expect(
+      total(samples, 'mcp_server_operation_duration_seconds_count', {
+        gen_ai_tool_name: 'archive_note',
+      }),
+    ).toBe(0);
+    expect(
+      [...samples.keys()].filter((key) => key.includes('gen_ai_tool_name="archive_note"')).length,
+    ).toBeGreaterThan(0);
   });
 
   it('records ok, tool_error (isError) and protocol_error (unknown tool), and times each call', async () => {
@@ -44,17 +54,34 @@ describe('instrumentServer', () => {
     await server.call('long_job');
 
     const after = await scrape(metrics.registry);
-    const calls = (tool: string, outcome: string) =>
-      moved(before, after).get(`mcp_tool_calls_total{outcome="${outcome}",tool="${tool}"}`);
-    expect(calls('search_notes', 'ok')).toBe(1);
-    expect(calls('archive_note', 'tool_error')).toBe(1);
-    expect(calls('other', 'protocol_error')).toBe(1);
-    expect(calls('long_job', 'ok')).toBe(1);
-    // The slow tool takes at least 30 ms, so it lands above the 25 ms bucket (how far above
+    expect(total(before, 'mcp_server_operation_duration_seconds_count')).toBe(0);
+    // No HTTP request in the context: a call over stdio (`network.transport` pipe).
+    const stdio = {
+      gen_ai_operation_name: 'execute_tool',
+      mcp_method_name: 'tools/call',
+      network_transport: 'pipe',
+    };
+    const calls = (labels: Record<string, string>) =>
+      sample(after, 'mcp_server_operation_duration_seconds_count', { ...stdio, ...labels });
+    expect(calls({ gen_ai_tool_name: 'search_notes' })).toBe(1);
+    expect(calls({ gen_ai_tool_name: 'archive_note', error_type: 'tool_error' })).toBe(1);
+    expect(
+      calls({
+        gen_ai_tool_name: '_OTHER',
+        error_type: '-32602',
+        rpc_response_status_code: '-32602',
+      }),
+    ).toBe(1);
+    expect(calls({ gen_ai_tool_name: 'long_job' })).toBe(1);
+    // The slow tool takes at least 30 ms, so it lands above the 20 ms bucket (how far above
     // depends on the machine's load: only the lower bound is a fact).
     const bucket = (le: string) =>
-      sample(after, 'mcp_tool_call_duration_seconds_bucket', { tool: 'long_job', le });
-    expect(bucket('0.025')).toBe(0);
+      sample(after, 'mcp_server_operation_duration_seconds_bucket', {
+        ...stdio,
+        gen_ai_tool_name: 'long_job',
+        le,
+      });
+    expect(bucket('0.02')).toBe(0);
     expect(bucket('+Inf')).toBe(1);
   });
 

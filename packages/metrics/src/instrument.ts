@@ -13,7 +13,7 @@
  */
 import { type AuditLog, hashArguments } from '@mcp-runway/logging';
 import { context } from '@opentelemetry/api';
-import type { ToolOutcome } from './labels.js';
+import { OTHER, type ToolOutcome } from './labels.js';
 import type { McpMetrics } from './metrics.js';
 import { endToolSpan, startToolSpan } from './otel/spans.js';
 import { requestIdOf } from './request-context.js';
@@ -22,6 +22,7 @@ import { hashSessionId, logToolCall, type ToolCallLogger } from './tool-log.js';
 /** The parts of the SDK's `McpServer` this touches (an `McpServer` fits). */
 export interface InstrumentableServer {
   registerTool(name: string, ...rest: never[]): unknown;
+  registerPrompt?(name: string, ...rest: never[]): unknown;
   readonly server: {
     setRequestHandler(method: string, ...rest: never[]): unknown;
     getCapabilities(): { tools?: object | undefined };
@@ -66,6 +67,16 @@ function principalOf(ctx: ToolCallContext): string | undefined {
   return typeof sub === 'string' ? sub : auth?.clientId;
 }
 
+/** `_meta` key of the 2026-07-28 protocol version, carried by every modern request. */
+const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
+
+/** The request's MCP revision: the `_meta` one (2026-07-28), else the HTTP header (2025). */
+function protocolVersionOf(request: ToolCallRequest, ctx: ToolCallContext): string | undefined {
+  const meta = request?.params?._meta?.[PROTOCOL_VERSION_META_KEY];
+  if (typeof meta === 'string') return meta;
+  return ctx?.http?.req?.headers?.get('mcp-protocol-version') ?? undefined;
+}
+
 function errorCodeOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null | undefined)?.code;
   return typeof code === 'number' ? code : undefined;
@@ -85,14 +96,19 @@ function timed(
     const name = typeof rawName === 'string' ? rawName : '';
     const label = metrics.toolLabel(name);
     const sessionId = ctx?.sessionId || undefined;
+    const protocolVersion = protocolVersionOf(request, ctx);
+    // Over HTTP the SDK hands the tool the request (`ctx.http`); over stdio there is none.
+    const transport = ctx?.http === undefined ? 'pipe' : 'tcp';
     const started = tracing
       ? startToolSpan({
           method: 'tools/call',
           name,
-          nameLabel: label === 'other' ? undefined : label,
+          nameLabel: label === OTHER ? undefined : label,
           id: ctx?.mcpReq?.id,
+          protocolVersion,
           sessionId,
           meta: request?.params?._meta,
+          transport,
         })
       : undefined;
     let outcome: ToolOutcome = 'protocol_error';
@@ -109,8 +125,15 @@ function timed(
       throw error;
     } finally {
       const durationMs = performance.now() - startedAt;
-      metrics.toolCall({ tool: label, outcome, seconds: durationMs / 1000 });
-      if (started) endToolSpan(started.span, outcome === 'tool_error', failure);
+      metrics.toolCall({
+        tool: name,
+        outcome,
+        seconds: durationMs / 1000,
+        error: failure,
+        protocolVersion,
+        transport,
+      });
+      if (started) endToolSpan(started, outcome === 'tool_error', failure);
       const requestId = requestIdOf(ctx?.http?.req);
       const sessionHash = sessionId && hashSessionId(sessionId);
       const principal = principalOf(ctx ?? {});
@@ -150,7 +173,8 @@ function timed(
  */
 export function instrumentServer<S extends InstrumentableServer>(
   server: S,
-  metrics: Pick<McpMetrics, 'toolCall' | 'toolLabel' | 'declareTool'>,
+  metrics: Pick<McpMetrics, 'toolCall' | 'toolLabel' | 'declareTool'> &
+    Partial<Pick<McpMetrics, 'declarePrompt'>>,
   options: InstrumentServerOptions = {},
 ): S {
   const inner = server.server;
@@ -162,6 +186,14 @@ export function instrumentServer<S extends InstrumentableServer>(
     metrics.declareTool(name);
     return registerTool.call(this, name, ...rest);
   };
+  const registerPrompt = server.registerPrompt;
+  const { declarePrompt } = metrics;
+  if (registerPrompt && declarePrompt) {
+    server.registerPrompt = function (this: S, name: string, ...rest: never[]) {
+      declarePrompt(name);
+      return registerPrompt.call(this, name, ...rest);
+    };
+  }
   const setRequestHandler = inner.setRequestHandler;
   inner.setRequestHandler = function (this: typeof inner, method: string, ...rest: never[]) {
     const args = rest as unknown[];

@@ -154,3 +154,26 @@ export const REDIS_COMPONENTS: readonly RedisComponent[] = [
 export function oneOf<T extends string>(value: string, allowed: readonly T[], fallback: T): T {
   return (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 }
+
+/** The semantic conventions' fallback value for an attribute outside its known list. */
+export const OTHER = '_OTHER';
+
+/** MCP revisions a server may see; any other `mcp.protocol.version` is `_OTHER`. */
+export const PROTOCOL_VERSIONS: readonly string[] = [
+  '2024-11-05',
+  '2025-03-26',
+  '2025-06-18',
+  '2025-11-25',
+  '2026-07-28',
+];
+
+/** `mcp.protocol.version` from a closed list: a client can send any string there. */
+export function protocolVersionLabel(version: string | undefined): string | undefined {
+  if (version === undefined) return undefined;
+  return PROTOCOL_VERSIONS.includes(version) ? version : OTHER;
+}
+
+/** `mcp.method.name`: a spec method as it is, `_OTHER` for anything a client made up. */
+export function operationMethod(method: string): string {
+  return KNOWN_METHODS.has(method) ? method : OTHER;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eraLabel, methodLabel, requestOutcome, statusClass } from './labels.js';
 import { createMetrics } from './metrics.js';
 import type { SessionStatsLike } from './sources.js';
-import { sample, scrape } from './test/scrape.js';
+import { sample, scrape, total } from './test/scrape.js';
 
 const quiet = { processMetrics: false } as const;
 
@@ -57,7 +57,7 @@ describe('labels', () => {
 });
 
 describe('createMetrics', () => {
-  it('counts requests by method, era and outcome, responses by class, and times them', async () => {
+  it('counts requests by method, era and outcome, responses by class, and times operations', async () => {
     const metrics = createMetrics(quiet);
     finish(metrics, { method: 'tools/call' });
     finish(metrics, { method: 'tools/call' });
@@ -88,10 +88,23 @@ describe('createMetrics', () => {
     expect(sample(samples, 'mcp_initialize_total', { outcome: 'ok' })).toBe(1);
     expect(sample(samples, 'mcp_initialize_total', { outcome: 'error' })).toBe(1);
     expect(sample(samples, 'mcp_initialize_total', { outcome: 'rejected' })).toBe(0);
-    expect(sample(samples, 'mcp_request_duration_seconds_count', { method: 'tools/call' })).toBe(3);
+    // Operations: a tools/call is timed around the tool (toolCall), unless it failed before
+    // reaching it (the 500); a request with no method is no MCP operation.
+    const operations = (labels: Record<string, string>) =>
+      total(samples, 'mcp_server_operation_duration_seconds_count', labels);
+    expect(operations({ mcp_method_name: 'tools/call' })).toBe(1);
+    expect(operations({ mcp_method_name: 'tools/call', error_type: '500' })).toBe(1);
+    expect(operations({ mcp_method_name: 'tools/list' })).toBe(1);
+    expect(operations({ mcp_method_name: 'initialize' })).toBe(2);
+    expect(operations({ mcp_method_name: 'initialize', error_type: '503' })).toBe(1);
+    expect(operations({})).toBe(4);
     expect(
-      sample(samples, 'mcp_request_duration_seconds_bucket', { method: 'tools/call', le: '+Inf' }),
-    ).toBe(3);
+      sample(samples, 'mcp_server_operation_duration_seconds_count', {
+        mcp_method_name: 'tools/list',
+        network_protocol_name: 'http',
+        network_transport: 'tcp',
+      }),
+    ).toBe(1);
     expect(sample(samples, 'mcp_requests_in_flight')).toBe(0);
   });
 
@@ -111,44 +124,116 @@ describe('createMetrics', () => {
     }
     const samples = await scrape(metrics.registry);
     const keys = [...samples.keys()];
-    expect(keys.filter((key) => /="made\/up|tool="tool_/.test(key))).toEqual([]);
+    expect(keys.filter((key) => /="made\/up|="tool_/.test(key))).toEqual([]);
     expect(
       sample(samples, 'mcp_requests_total', { method: 'other', era: '2026', outcome: 'ok' }),
     ).toBe(50);
     expect(
-      sample(samples, 'mcp_tool_calls_total', { tool: 'other', outcome: 'protocol_error' }),
+      total(samples, 'mcp_server_operation_duration_seconds_count', { mcp_method_name: '_OTHER' }),
+    ).toBe(50);
+    expect(
+      total(samples, 'mcp_server_operation_duration_seconds_count', {
+        gen_ai_tool_name: '_OTHER',
+        error_type: '_OTHER',
+      }),
     ).toBe(50);
   });
 
-  it('exports declared tools at zero before their first call, and times calls in buckets', async () => {
+  it("exports declared tools at zero before their first call, and times calls in the conventions' buckets", async () => {
     const metrics = createMetrics({ ...quiet, tools: ['search_notes', 'long_job'] });
+    const name = 'mcp_server_operation_duration_seconds';
+    const declared = {
+      gen_ai_operation_name: 'execute_tool',
+      gen_ai_tool_name: 'long_job',
+      mcp_method_name: 'tools/call',
+      network_protocol_name: 'http',
+      network_transport: 'tcp',
+    };
     let samples = await scrape(metrics.registry);
-    for (const outcome of ['ok', 'tool_error', 'protocol_error']) {
-      expect(sample(samples, 'mcp_tool_calls_total', { tool: 'long_job', outcome })).toBe(0);
-    }
-    expect(sample(samples, 'mcp_tool_call_duration_seconds_count', { tool: 'long_job' })).toBe(0);
+    expect(sample(samples, `${name}_count`, declared)).toBe(0);
 
-    metrics.toolCall({ tool: 'long_job', outcome: 'ok', seconds: 0.004 });
-    metrics.toolCall({ tool: 'long_job', outcome: 'ok', seconds: 0.3 });
-    metrics.toolCall({ tool: 'long_job', outcome: 'tool_error', seconds: 7 });
+    const v = '2026-07-28';
+    metrics.toolCall({ tool: 'long_job', outcome: 'ok', seconds: 0.004, protocolVersion: v });
+    metrics.toolCall({ tool: 'long_job', outcome: 'ok', seconds: 0.3, protocolVersion: v });
+    metrics.toolCall({ tool: 'long_job', outcome: 'tool_error', seconds: 7, protocolVersion: v });
+    metrics.toolCall({
+      tool: 'long_job',
+      outcome: 'protocol_error',
+      seconds: 0.001,
+      error: { code: -32602 },
+      transport: 'pipe',
+    });
     samples = await scrape(metrics.registry);
-    const bucket = (le: string) =>
-      sample(samples, 'mcp_tool_call_duration_seconds_bucket', { tool: 'long_job', le });
+    const ok = { ...declared, mcp_protocol_version: v };
+    const bucket = (le: string) => sample(samples, `${name}_bucket`, { ...ok, le });
     expect([
-      bucket('0.005'),
-      bucket('0.25'),
+      bucket('0.01'),
+      bucket('0.2'),
       bucket('0.5'),
       bucket('5'),
       bucket('10'),
-      bucket('30'),
-    ]).toEqual([1, 1, 2, 2, 3, 3]);
-    expect(bucket('+Inf')).toBe(3);
-    expect(sample(samples, 'mcp_tool_call_duration_seconds_sum', { tool: 'long_job' })).toBeCloseTo(
-      7.304,
-    );
-    expect(sample(samples, 'mcp_tool_calls_total', { tool: 'long_job', outcome: 'ok' })).toBe(2);
+      bucket('300'),
+      bucket('+Inf'),
+    ]).toEqual([1, 1, 2, 2, 2, 2, 2]);
+    expect(sample(samples, `${name}_sum`, ok)).toBeCloseTo(0.304);
+    const toolError = { ...ok, error_type: 'tool_error' };
+    expect(sample(samples, `${name}_bucket`, { ...toolError, le: '10' })).toBe(1);
+    // stdio: a pipe, no HTTP; the thrown JSON-RPC code is both error.type and the status code.
     expect(
-      sample(samples, 'mcp_tool_calls_total', { tool: 'long_job', outcome: 'tool_error' }),
+      sample(samples, `${name}_count`, {
+        error_type: '-32602',
+        gen_ai_operation_name: 'execute_tool',
+        gen_ai_tool_name: 'long_job',
+        mcp_method_name: 'tools/call',
+        network_transport: 'pipe',
+        rpc_response_status_code: '-32602',
+      }),
+    ).toBe(1);
+  });
+
+  it("labels prompts/get with a declared prompt's name, any other with _OTHER", async () => {
+    const metrics = createMetrics(quiet);
+    metrics.declarePrompt('triage');
+    for (const name of ['triage', 'made_up_prompt']) {
+      metrics.requestFinished({
+        startedAt: metrics.requestStarted(),
+        status: 200,
+        method: 'prompts/get',
+        parsed: true,
+        era: 'modern',
+        toolName: name,
+      });
+    }
+    const samples = await scrape(metrics.registry);
+    const count = (prompt: string) =>
+      total(samples, 'mcp_server_operation_duration_seconds_count', {
+        mcp_method_name: 'prompts/get',
+        gen_ai_prompt_name: prompt,
+      });
+    expect([count('triage'), count('_OTHER')]).toEqual([1, 1]);
+    expect([...samples.keys()].join()).not.toContain('made_up_prompt');
+  });
+
+  it("records a 2025 session's lifetime when it ends", async () => {
+    const metrics = createMetrics(quiet);
+    metrics.sessionEnded({ seconds: 42, protocolVersion: '2025-11-25', transport: 'tcp' });
+    metrics.sessionEnded({ seconds: 7, protocolVersion: 'not-a-version', transport: 'tcp' });
+    const samples = await scrape(metrics.registry);
+    const session = {
+      mcp_protocol_version: '2025-11-25',
+      network_protocol_name: 'http',
+      network_transport: 'tcp',
+    };
+    expect(
+      sample(samples, 'mcp_server_session_duration_seconds_bucket', { ...session, le: '30' }),
+    ).toBe(0);
+    expect(
+      sample(samples, 'mcp_server_session_duration_seconds_bucket', { ...session, le: '60' }),
+    ).toBe(1);
+    expect(
+      total(samples, 'mcp_server_session_duration_seconds_count', {
+        mcp_protocol_version: '_OTHER',
+      }),
     ).toBe(1);
   });
 

@@ -15,15 +15,16 @@ import {
   REDIS_COMPONENTS,
   type RedisComponent,
 } from './labels.js';
+import { type OperationMetrics, operationMetrics, type SessionRecord } from './operations.js';
 import { type FinishedRequest, requestMetrics } from './requests.js';
 import { type RateLimiterSource, type SessionSource, watchSources } from './sources.js';
 import { type ToolCallRecord, toolMetrics } from './tools.js';
 
 export interface MetricsOptions {
   /**
-   * The tools the server declares (`tools.map((tool) => tool.name)`): their series start at 0,
-   * so rates and alerts work from the first scrape. Tools registered through an instrumented
-   * server are added as they register. Any other name is counted as `other`.
+   * The tools the server declares (`tools.map((tool) => tool.name)`): the values the
+   * `gen_ai_tool_name` label may take. Tools registered through an instrumented server are
+   * added as they register. Any other name is counted as `_OTHER`.
    */
   tools?: Iterable<string>;
   /** Node.js process metrics: CPU, memory, heap, event loop lag, GC, handles. @default true */
@@ -37,19 +38,43 @@ export interface SessionWatchOptions {
   max?: number;
 }
 
+/** The fields of @mcp-runway/sessions' `SessionEvent` read here. */
+export interface SessionEventLike {
+  readonly type: string;
+  /** Epoch ms. */
+  readonly createdAt?: number | undefined;
+  readonly protocolVersion?: string | undefined;
+}
+
+const SESSION_ENDS: ReadonlySet<string> = new Set(['deleted', 'expired', 'evicted']);
+
 export interface McpMetrics {
   /** Serve it with `serveMetrics({ registry })` or the Hono `metricsEndpoint`. */
   readonly registry: Registry;
   /** Counts the request in flight; returns its start time for {@link requestFinished}. */
   requestStarted(): number;
   requestFinished(request: FinishedRequest): void;
+  /** One `tools/call`, timed around the tool (the instrumented server calls it). */
   toolCall(call: ToolCallRecord): void;
+  /** One `mcp.server.operation.duration` sample (the adapters and `toolCall` call it). */
+  operation: OperationMetrics['operation'];
+  /** One `mcp.server.session.duration` sample: a 2025 session ended. */
+  sessionEnded(session: SessionRecord): void;
+  /**
+   * Hand it @mcp-runway/sessions' `onEvent`: a session deleted, expired or evicted here is one
+   * `mcp.server.session.duration` sample. `gone` (ended on another instance) is that
+   * instance's sample, and `closed` (a shutdown) is no end when the sessions live on in Redis.
+   */
+  sessionEvent(event: SessionEventLike): void;
   authFailure(reason: AuthFailureReason): void;
   rateLimited(limit: RateLimitScope): void;
   redisError(component: RedisComponent): void;
-  /** The `tool` label for a name: itself if declared, else `other`. */
+  /** The `gen_ai_tool_name` label for a name: itself if declared, else `_OTHER`. */
   toolLabel(name: string | undefined): string;
   declareTool(name: string): void;
+  /** The `gen_ai_prompt_name` label for a name: itself if declared, else `_OTHER`. */
+  promptLabel(name: string | undefined): string;
+  declarePrompt(name: string): void;
   /** Reads `registry.stats` of a @mcp-runway/sessions registry at every scrape. Returns an unwatch. */
   watchSessions(source: SessionSource, options?: SessionWatchOptions): () => void;
   /** Reads `limiter.stats` (Redis fallbacks) at every scrape. Returns an unwatch. */
@@ -70,8 +95,9 @@ export function createMetrics(options: MetricsOptions = {}): McpMetrics {
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
-  const requests = requestMetrics(registers);
-  const tools = toolMetrics(registers, options.tools ?? []);
+  const operations = operationMetrics(registers);
+  const tools = toolMetrics(operations, options.tools ?? []);
+  const requests = requestMetrics(registers, operations, tools);
 
   // Refusals: rare, so prom-client's own counters.
   const authFailures = new Counter({
@@ -97,8 +123,20 @@ export function createMetrics(options: MetricsOptions = {}): McpMetrics {
     requestStarted: requests.started,
     requestFinished: requests.finished,
     toolCall: tools.toolCall,
+    operation: operations.operation,
+    sessionEnded: operations.sessionEnded,
+    sessionEvent(event) {
+      if (!SESSION_ENDS.has(event.type) || event.createdAt === undefined) return;
+      operations.sessionEnded({
+        seconds: Math.max(0, Date.now() - event.createdAt) / 1000,
+        protocolVersion: event.protocolVersion,
+        transport: 'tcp',
+      });
+    },
     toolLabel: tools.toolLabel,
     declareTool: tools.declareTool,
+    promptLabel: tools.promptLabel,
+    declarePrompt: tools.declarePrompt,
     authFailure(reason) {
       authFailures.inc({ reason: oneOf(reason, AUTH_FAILURE_REASONS, 'other') });
     },

@@ -1,7 +1,10 @@
 /**
- * Request metrics: one counter row per method, cells for era x outcome x status class, and a
- * duration histogram per method. `mcp_requests_total`, `mcp_http_responses_total` and
- * `mcp_initialize_total` are three sums over the same cells, made at scrape time.
+ * Request metrics: one counter row per method, cells for era x outcome x status class.
+ * `mcp_requests_total`, `mcp_http_responses_total` and `mcp_initialize_total` are three sums
+ * over the same cells, made at scrape time. Durations are `mcp.server.operation.duration`
+ * (operations.ts): recorded here for every method but `tools/call`, whose duration the
+ * instrumented server records around the tool itself; a `tools/call` the pipeline refused
+ * never reached the tool, so it is recorded here.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import {
@@ -14,12 +17,8 @@ import {
   requestOutcome,
   STATUS_CLASSES,
 } from './labels.js';
-import { Rows, TallyHistogram } from './tally.js';
-
-/** Whole MCP requests: the pipeline plus the SDK, usually a few milliseconds. */
-export const REQUEST_DURATION_BUCKETS: readonly number[] = [
-  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
-];
+import { errorTypeOf, type OperationMetrics } from './operations.js';
+import { Rows } from './tally.js';
 
 /** What the adapter knows when a request ends. */
 export interface FinishedRequest {
@@ -32,10 +31,17 @@ export interface FinishedRequest {
   parsed: boolean;
   /** From the parsed message. */
   era?: Era | undefined;
-  /** The `MCP-Protocol-Version` header, for the era of a request refused before parsing. */
+  /**
+   * The message's protocol version (`mcp.protocol.version`), else the `MCP-Protocol-Version`
+   * header: the era of a request refused before parsing.
+   */
   protocolVersion?: string | undefined;
   /** @default from the status: 5xx `error`, 4xx `rejected`, else `ok` */
   outcome?: RequestOutcome | undefined;
+  /** What the pipeline threw (a refusal): its JSON-RPC code becomes `error.type`. */
+  error?: unknown;
+  /** `params.name` of a `tools/call` (or a `prompts/get`). */
+  toolName?: string | undefined;
 }
 
 const OUTCOMES = REQUEST_OUTCOMES.length;
@@ -50,7 +56,14 @@ export interface RequestMetrics {
   finished(request: FinishedRequest): void;
 }
 
-export function requestMetrics(registers: Registry[]): RequestMetrics {
+export function requestMetrics(
+  registers: Registry[],
+  operations: OperationMetrics,
+  labels: {
+    toolLabel(name: string | undefined): string;
+    promptLabel(name: string | undefined): string;
+  },
+): RequestMetrics {
   const rows = new Rows(ERA_LABELS.length * OUTCOMES * CLASSES);
   let inFlight = 0;
 
@@ -116,14 +129,6 @@ export function requestMetrics(registers: Registry[]): RequestMetrics {
       });
     },
   });
-  const duration = new TallyHistogram({
-    name: 'mcp_request_duration_seconds',
-    help: 'Time from the request entering the pipeline to the response (or SSE stream) starting.',
-    labelName: 'method',
-    buckets: REQUEST_DURATION_BUCKETS,
-    registers,
-  });
-
   return {
     started() {
       inFlight++;
@@ -135,7 +140,21 @@ export function requestMetrics(registers: Registry[]): RequestMetrics {
       const era = ERA_LABELS.indexOf(eraLabel(request.era, request.protocolVersion));
       const outcome = REQUEST_OUTCOMES.indexOf(request.outcome ?? requestOutcome(request.status));
       rows.add(method, cellOf(era, outcome, classIndex(request.status)));
-      duration.record(method, (performance.now() - request.startedAt) / 1000);
+      const failed = request.error !== undefined || request.status >= 400;
+      if (request.method === undefined || (request.method === 'tools/call' && !failed)) return;
+      const { errorType, rpcCode } = failed
+        ? errorTypeOf(request.error, request.status)
+        : { errorType: undefined, rpcCode: undefined };
+      operations.operation({
+        method: request.method,
+        tool: labels.toolLabel(request.toolName),
+        prompt: request.method === 'prompts/get' ? labels.promptLabel(request.toolName) : undefined,
+        errorType,
+        rpcCode,
+        protocolVersion: request.protocolVersion,
+        transport: 'tcp',
+        seconds: (performance.now() - request.startedAt) / 1000,
+      });
     },
   };
 }

@@ -73,7 +73,7 @@ describe('serveMetrics', () => {
     }
     const ok = await get(server.url, { authorization: 'Bearer scrape-me' });
     expect(ok.status).toBe(200);
-    expect(ok.body).toContain('# TYPE mcp_tool_calls_total counter');
+    expect(ok.body).toContain('# TYPE mcp_server_operation_duration_seconds histogram');
   });
 
   it('answers 403 to a Host that is not its own (DNS rebinding), on loopback by default', async () => {

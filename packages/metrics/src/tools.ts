@@ -1,75 +1,73 @@
 /**
- * Tool metrics: calls by tool and outcome, and a duration histogram per tool. The `tool` label
- * takes only declared names (at most 200); any other name a client sends is `other`.
+ * Tool calls: the `gen_ai.tool.name` label takes only declared names (at most 200); any other
+ * name a client sends is `_OTHER`. A call is one `mcp.server.operation.duration` sample
+ * (operations.ts), with `error.type` `tool_error` for an `isError` result.
  */
-import { Counter, type Registry } from 'prom-client';
-import { TOOL_OUTCOMES, type ToolOutcome } from './labels.js';
-import { Rows, TallyHistogram } from './tally.js';
+import { OTHER, type ToolOutcome } from './labels.js';
+import { errorTypeOf, type NetworkTransport, type OperationMetrics } from './operations.js';
 
-/** Tool calls last from milliseconds (a lookup) to tens of seconds (a report). */
-export const TOOL_DURATION_BUCKETS: readonly number[] = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
-];
 const MAX_TOOLS = 200;
 
 export interface ToolCallRecord {
-  /** The requested name; counted under it if declared, else under `other`. */
+  /** The requested name; labelled with it if declared, else `_OTHER`. */
   tool: string;
   outcome: ToolOutcome;
   seconds: number;
+  /** The thrown error of a `protocol_error` (its JSON-RPC code becomes `error.type`). */
+  error?: unknown;
+  /** `mcp.protocol.version` of the request. */
+  protocolVersion?: string | undefined;
+  /** @default 'tcp' */
+  transport?: NetworkTransport | undefined;
 }
 
 export interface ToolMetrics {
   toolCall(call: ToolCallRecord): void;
   toolLabel(name: string | undefined): string;
   declareTool(name: string): void;
+  promptLabel(name: string | undefined): string;
+  declarePrompt(name: string): void;
 }
 
-export function toolMetrics(registers: Registry[], tools: Iterable<string>): ToolMetrics {
-  const rows = new Rows(TOOL_OUTCOMES.length);
-  new Counter({
-    name: 'mcp_tool_calls_total',
-    help: 'Tool calls by tool and outcome (ok, tool_error: isError result, protocol_error: JSON-RPC error).',
-    labelNames: ['tool', 'outcome'] as const,
-    registers,
-    collect() {
-      this.reset();
-      for (const [tool, row] of rows.entries()) {
-        TOOL_OUTCOMES.forEach((outcome, o) => {
-          this.inc({ tool, outcome }, row[o]);
-        });
-      }
-    },
-  });
-  const duration = new TallyHistogram({
-    name: 'mcp_tool_call_duration_seconds',
-    help: 'Tool call duration inside the server: input validation, the handler, output validation.',
-    labelName: 'tool',
-    buckets: TOOL_DURATION_BUCKETS,
-    registers,
-  });
-
+export function toolMetrics(operations: OperationMetrics, tools: Iterable<string>): ToolMetrics {
   const declared = new Set<string>();
   const declareTool = (name: string): void => {
     if (declared.has(name) || declared.size >= MAX_TOOLS) return;
     declared.add(name);
-    // Every declared tool is exported from the start, at 0, so rates and alerts see it.
-    rows.row(name);
-    duration.zero({ tool: name });
+    operations.zeroTool(name);
   };
   for (const name of tools) declareTool(name);
-  rows.row('other');
-  duration.zero({ tool: 'other' });
   const toolLabel = (name: string | undefined): string =>
-    name !== undefined && declared.has(name) ? name : 'other';
+    name !== undefined && declared.has(name) ? name : OTHER;
+  // Prompts the same way: `gen_ai.prompt.name` and span names take declared names only.
+  const prompts = new Set<string>();
+  const declarePrompt = (name: string): void => {
+    if (prompts.size < MAX_TOOLS) prompts.add(name);
+  };
+  const promptLabel = (name: string | undefined): string =>
+    name !== undefined && prompts.has(name) ? name : OTHER;
 
   return {
     toolCall(call) {
-      const tool = toolLabel(call.tool);
-      rows.add(tool, TOOL_OUTCOMES.indexOf(call.outcome));
-      duration.record(tool, call.seconds);
+      const failure =
+        call.outcome === 'tool_error'
+          ? { errorType: 'tool_error', rpcCode: undefined }
+          : call.outcome === 'protocol_error'
+            ? errorTypeOf(call.error)
+            : { errorType: undefined, rpcCode: undefined };
+      operations.operation({
+        method: 'tools/call',
+        tool: toolLabel(call.tool),
+        errorType: failure.errorType,
+        rpcCode: failure.rpcCode,
+        protocolVersion: call.protocolVersion,
+        transport: call.transport ?? 'tcp',
+        seconds: call.seconds,
+      });
     },
     toolLabel,
     declareTool,
+    promptLabel,
+    declarePrompt,
   };
 }

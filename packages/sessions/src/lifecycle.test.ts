@@ -7,6 +7,7 @@ import { McpServer } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MemoryEventStores } from './events/memory.js';
+import type { SessionEvent } from './stats.js';
 import { MemorySessionStore } from './store/memory.js';
 import { connectClient } from './test/client.js';
 import {
@@ -74,6 +75,18 @@ describe('idle eviction', () => {
     await waitFor('the server to close', () => server?.isConnected() === false);
     expect(instance.registry.stats).toMatchObject({ active: 0, live: 0, evicted: 1 });
     expect((await ping(instance.url, id)).status).toBe(404);
+  });
+
+  it('reports when an evicted session was created and which protocol version it asked for', async () => {
+    const events: SessionEvent[] = [];
+    const instance = await start({ idleTimeoutMs: 1_000, onEvent: (event) => events.push(event) });
+    const createdAt = clock.now;
+    await initializeRaw(instance.url);
+    clock.now += 5_000;
+    instance.registry.sweep();
+    expect(events.map((event) => event.type)).toEqual(['created', 'evicted']);
+    // What the metrics layer needs for a session's lifetime (mcp.server.session.duration).
+    expect(events[1]).toMatchObject({ createdAt, protocolVersion: '2025-11-25' });
   });
 
   it('evicts on access too: a request after the deadline gets 404 before any sweep', async () => {

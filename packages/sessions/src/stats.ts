@@ -24,6 +24,10 @@ export interface SessionEvent {
   /** Undefined for `refused` (no session was made). */
   sessionId: string | undefined;
   principal: string | undefined;
+  /** When the session was created (epoch ms, as the clock says); undefined for `refused`. */
+  createdAt?: number | undefined;
+  /** The protocol version its initialize asked for, when the kept initialize names one. */
+  protocolVersion?: string | undefined;
 }
 
 export interface SessionStats {

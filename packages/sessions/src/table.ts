@@ -92,15 +92,23 @@ export class SessionTable {
 
   emit(
     type: SessionEvent['type'],
-    session?: { id: string; principal: string | undefined },
+    session?: {
+      id: string;
+      principal: string | undefined;
+      createdAt?: number;
+      initialize?: string;
+    },
     principal?: string,
   ): void {
     this.counters[type]++;
+    if (!this.options.onEvent) return;
     try {
-      this.options.onEvent?.({
+      this.options.onEvent({
         type,
         sessionId: session?.id,
         principal: session ? session.principal : principal,
+        createdAt: session?.createdAt,
+        protocolVersion: protocolVersionOf(session?.initialize),
       });
     } catch (error) {
       // A metrics hook must never break a request or the sweep.
@@ -267,5 +275,17 @@ export class SessionTable {
         );
       }
     }
+  }
+}
+
+/** The protocol version a session's kept initialize asked for (what its metrics are labelled with). */
+function protocolVersionOf(initialize: string | undefined): string | undefined {
+  if (initialize === undefined) return undefined;
+  try {
+    const kept = JSON.parse(initialize) as { params?: { protocolVersion?: unknown } };
+    const version = kept.params?.protocolVersion;
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined;
   }
 }

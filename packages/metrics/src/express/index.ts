@@ -12,7 +12,12 @@ import { authFailureReason, rateLimitScope } from '../classify.js';
 import type { McpMetrics } from '../metrics.js';
 import { endMcpRequestSpan } from '../otel/spans.js';
 import { tracingEnabled } from '../otel/tracer.js';
-import { type McpFacts, startRequestSpan } from '../request-span.js';
+import {
+  type McpFacts,
+  nodeConnection,
+  protocolVersionOf,
+  startRequestSpan,
+} from '../request-span.js';
 
 export function mcpMetrics(metrics: McpMetrics): RequestHandler {
   return (req, res, next) => {
@@ -33,7 +38,9 @@ export function mcpMetrics(metrics: McpMetrics): RequestHandler {
         method: mcp ? mcp.method : req.get('mcp-method'),
         parsed: mcp !== undefined,
         era: mcp?.era,
-        protocolVersion: mcp ? undefined : req.get('mcp-protocol-version'),
+        protocolVersion: protocolVersionOf(mcp, (name) => req.get(name)),
+        error: status >= 400 ? res.locals.error : undefined,
+        toolName: mcp ? mcp.toolName : req.get('mcp-name'),
       });
     });
     next();
@@ -45,12 +52,20 @@ export function mcpMetrics(metrics: McpMetrics): RequestHandler {
  * trace fields). Mount it after `mcpPost`; it ends when the exchange closes. Free when no
  * OpenTelemetry SDK is registered.
  */
-export function mcpTracing(metrics: Pick<McpMetrics, 'toolLabel'>): RequestHandler {
+export function mcpTracing(
+  metrics: Pick<McpMetrics, 'toolLabel'> & Partial<Pick<McpMetrics, 'promptLabel'>>,
+): RequestHandler {
   return (req, res, next) => {
     const mcp = res.locals.mcp as McpFacts | undefined;
     if (mcp === undefined || !tracingEnabled()) return next();
-    const started = startRequestSpan(mcp, metrics, (name) => req.get(name));
-    res.once('close', () => endMcpRequestSpan(started.span, res.statusCode));
+    const started = startRequestSpan(mcp, metrics, (name) => req.get(name), nodeConnection(req));
+    res.once('close', () =>
+      endMcpRequestSpan(
+        started.span,
+        res.statusCode,
+        res.statusCode >= 400 ? res.locals.error : undefined,
+      ),
+    );
     if (started.context) context.with(started.context, next);
     else next();
   };

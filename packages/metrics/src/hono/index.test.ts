@@ -144,7 +144,7 @@ async function movedBy(
 }
 
 describe('mcpMetrics and the instrumented server (Hono)', () => {
-  it('a successful tool call: one ok request, a 2xx, one ok tool call, both timed', async () => {
+  it('a successful tool call: one ok request, a 2xx, one operation timed around the tool', async () => {
     const metrics = createMetrics({ processMetrics: false });
     const app = createApp(metrics);
     const deltas = await movedBy(metrics, async () => {
@@ -153,13 +153,11 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
     expect(deltas).toEqual({
       'mcp_requests_total{era="2026",method="tools/call",outcome="ok"}': 1,
       'mcp_http_responses_total{code_class="2xx"}': 1,
-      'mcp_request_duration_seconds_count{method="tools/call"}': 1,
-      'mcp_tool_calls_total{outcome="ok",tool="search_notes"}': 1,
-      'mcp_tool_call_duration_seconds_count{tool="search_notes"}': 1,
+      'mcp_server_operation_duration_seconds_count{gen_ai_operation_name="execute_tool",gen_ai_tool_name="search_notes",mcp_method_name="tools/call",mcp_protocol_version="2026-07-28",network_protocol_name="http",network_transport="tcp"}': 1,
     });
   });
 
-  it('a failing tool: the request is ok (200), the tool call a tool_error', async () => {
+  it('a failing tool: the request is ok (200), the operation a tool_error', async () => {
     const metrics = createMetrics({ processMetrics: false });
     const app = createApp(metrics);
     const deltas = await movedBy(metrics, async () => {
@@ -169,17 +167,19 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
     expect(deltas).toEqual({
       'mcp_requests_total{era="2026",method="tools/call",outcome="ok"}': 1,
       'mcp_http_responses_total{code_class="2xx"}': 1,
-      'mcp_request_duration_seconds_count{method="tools/call"}': 1,
-      'mcp_tool_calls_total{outcome="tool_error",tool="archive_note"}': 1,
-      'mcp_tool_call_duration_seconds_count{tool="archive_note"}': 1,
+      'mcp_server_operation_duration_seconds_count{error_type="tool_error",gen_ai_operation_name="execute_tool",gen_ai_tool_name="archive_note",mcp_method_name="tools/call",mcp_protocol_version="2026-07-28",network_protocol_name="http",network_transport="tcp"}': 1,
     });
   });
 
-  it('an unknown tool: a protocol_error under `other`, its name never a label', async () => {
+  it('an unknown tool: its JSON-RPC code under `_OTHER`, its name never a label', async () => {
     const metrics = createMetrics({ processMetrics: false });
     const app = createApp(metrics);
     const deltas = await movedBy(metrics, () => call(app, 'rm_rf_everything'));
-    expect(deltas['mcp_tool_calls_total{outcome="protocol_error",tool="other"}']).toBe(1);
+    expect(
+      deltas[
+        'mcp_server_operation_duration_seconds_count{error_type="-32602",gen_ai_operation_name="execute_tool",gen_ai_tool_name="_OTHER",mcp_method_name="tools/call",mcp_protocol_version="2026-07-28",network_protocol_name="http",network_transport="tcp",rpc_response_status_code="-32602"}'
+      ],
+    ).toBe(1);
     expect(Object.keys(deltas).join()).not.toContain('rm_rf');
   });
 
@@ -192,8 +192,9 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
     expect(deltas).toEqual({
       'mcp_requests_total{era="2026",method="tools/call",outcome="rejected"}': 1,
       'mcp_http_responses_total{code_class="4xx"}': 1,
-      'mcp_request_duration_seconds_count{method="tools/call"}': 1,
       'mcp_auth_failures_total{reason="missing"}': 1,
+      // Refused before the tool: timed here, its method and tool from the Mcp-* headers.
+      'mcp_server_operation_duration_seconds_count{error_type="-31401",gen_ai_operation_name="execute_tool",gen_ai_tool_name="_OTHER",mcp_method_name="tools/call",mcp_protocol_version="2026-07-28",network_protocol_name="http",network_transport="tcp",rpc_response_status_code="-31401"}': 1,
     });
   });
 
@@ -209,7 +210,9 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
     expect(deltas['mcp_auth_failures_total{reason="invalid"}']).toBe(1);
     expect(deltas['mcp_auth_failures_total{reason="insufficient_scope"}']).toBe(1);
     expect(deltas['mcp_requests_total{era="2026",method="tools/call",outcome="rejected"}']).toBe(2);
-    expect(deltas['mcp_tool_calls_total{outcome="ok",tool="other"}']).toBeUndefined();
+    expect(Object.keys(deltas).filter((key) => key.includes('error_type="tool_error"'))).toEqual(
+      [],
+    );
   });
 
   it('a rate-limited call: 429, counted against the global budget unless told otherwise', async () => {
@@ -223,8 +226,8 @@ describe('mcpMetrics and the instrumented server (Hono)', () => {
     expect(deltas).toEqual({
       'mcp_requests_total{era="2026",method="tools/call",outcome="rejected"}': 1,
       'mcp_http_responses_total{code_class="4xx"}': 1,
-      'mcp_request_duration_seconds_count{method="tools/call"}': 1,
       'mcp_rate_limited_total{limit="global"}': 1,
+      'mcp_server_operation_duration_seconds_count{error_type="-31429",gen_ai_operation_name="execute_tool",gen_ai_tool_name="search_notes",mcp_method_name="tools/call",mcp_protocol_version="2026-07-28",network_protocol_name="http",network_transport="tcp",rpc_response_status_code="-31429"}': 1,
     });
 
     const scoped = createApp(metrics, { rateLimitScope: () => 'tool' });

@@ -22,7 +22,12 @@ import type { McpMetrics } from '../metrics.js';
 import { endMcpRequestSpan } from '../otel/spans.js';
 import { tracingEnabled } from '../otel/tracer.js';
 import { bindRequestId } from '../request-context.js';
-import { type McpFacts, startRequestSpan } from '../request-span.js';
+import {
+  type McpFacts,
+  nodeConnection,
+  protocolVersionOf,
+  startRequestSpan,
+} from '../request-span.js';
 
 export type { McpFacts };
 export type McpMetricsEnv = {
@@ -71,7 +76,9 @@ function recordMcpRequests(
         method: mcp ? mcp.method : c.req.header('mcp-method'),
         parsed: mcp !== undefined,
         era: mcp?.era,
-        protocolVersion: mcp ? undefined : c.req.header('mcp-protocol-version'),
+        protocolVersion: protocolVersionOf(mcp, (name) => c.req.header(name)),
+        error,
+        toolName: mcp ? mcp.toolName : c.req.header('mcp-name'),
       });
     }
   };
@@ -83,12 +90,18 @@ function recordMcpRequests(
  * OpenTelemetry SDK is registered (`startTracing()`).
  */
 function traceMcpRequests(
-  metrics: Pick<McpMetrics, 'toolLabel'>,
+  metrics: Pick<McpMetrics, 'toolLabel'> & Partial<Pick<McpMetrics, 'promptLabel'>>,
 ): MiddlewareHandler<McpMetricsEnv> {
   return async (c, next) => {
     const mcp = c.get('mcp');
     if (mcp === undefined || !tracingEnabled()) return next();
-    const started = startRequestSpan(mcp, metrics, (name) => c.req.header(name));
+    const started = startRequestSpan(
+      mcp,
+      metrics,
+      (name) => c.req.header(name),
+      // @hono/node-server's bindings: the Node.js request, for the connection's attributes.
+      nodeConnection((c.env as { incoming?: unknown } | undefined)?.incoming),
+    );
     try {
       await (started.context ? context.with(started.context, next) : next());
     } finally {

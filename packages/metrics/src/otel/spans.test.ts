@@ -13,9 +13,10 @@ import type { McpFacts } from '../hono/index.js';
 import { mcpTracing } from '../hono/index.js';
 import { instrumentServer } from '../instrument.js';
 import { createMetrics } from '../metrics.js';
+import { startRequestSpan } from '../request-span.js';
 import { exampleServer } from '../test/fake-server.js';
 import { hashSessionId } from '../tool-log.js';
-import { startMcpRequestSpan, startToolSpan } from './spans.js';
+import { endMcpRequestSpan, startMcpRequestSpan, startToolSpan } from './spans.js';
 import { tracingEnabled } from './tracer.js';
 
 const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -183,12 +184,16 @@ describe('with an SDK registered (in-memory exporter)', () => {
     );
   });
 
-  it('marks a tool_error and a protocol error on the tool span, keeping unknown names out of span names', async () => {
+  it('marks a tool_error and a protocol error on the tool span and its MCP server span, keeping unknown names out of span names', async () => {
     await post('archive_note');
     const refused = named('execute_tool archive_note');
     expect(refused.attributes['error.type']).toBe('tool_error');
     expect(refused.status.code).toBe(SpanStatusCode.ERROR);
-    expect(named('tools/call archive_note').status.code).toBe(SpanStatusCode.UNSET);
+    // The MCP server span answered 200, yet the operation failed: the conventions' tool_error.
+    const server = named('tools/call archive_note');
+    expect(server.attributes['error.type']).toBe('tool_error');
+    expect(server.attributes['http.response.status_code']).toBe(200);
+    expect(server.status.code).toBe(SpanStatusCode.ERROR);
 
     exporter.reset();
     await post('no_such_tool');
@@ -202,7 +207,56 @@ describe('with an SDK registered (in-memory exporter)', () => {
       code: SpanStatusCode.ERROR,
       message: 'Tool no_such_tool not found',
     });
-    expect(named('tools/call').attributes['gen_ai.tool.name']).toBe('no_such_tool');
+    expect(named('tools/call').attributes).toMatchObject({
+      'gen_ai.tool.name': 'no_such_tool',
+      'rpc.response.status_code': '-32602',
+    });
+  });
+
+  it('puts a resource URI in mcp.resource.uri, never in the span name, and the connection in client.*/server.*', () => {
+    const headers: Record<string, string> = { host: 'mcp.example.com:8443' };
+    const started = startRequestSpan(
+      {
+        method: 'resources/read',
+        id: 3,
+        era: 'legacy',
+        message: { params: { uri: 'file:///reports/q3.pdf' } },
+      },
+      metrics,
+      (name) => headers[name],
+      { httpVersion: '1.1', clientAddress: '10.1.2.3', clientPort: 51234 },
+    );
+    endMcpRequestSpan(started.span, 200);
+    const span = named('resources/read');
+    expect(span.attributes).toMatchObject({
+      'mcp.method.name': 'resources/read',
+      'mcp.resource.uri': 'file:///reports/q3.pdf',
+      'jsonrpc.request.id': '3',
+      'network.transport': 'tcp',
+      'network.protocol.name': 'http',
+      'network.protocol.version': '1.1',
+      'client.address': '10.1.2.3',
+      'client.port': 51234,
+      'server.address': 'mcp.example.com',
+      'server.port': 8443,
+    });
+    expect(span.attributes['error.type']).toBeUndefined();
+  });
+
+  it('names a prompts/get span after a declared prompt only, the name an attribute either way', () => {
+    const prompts = createMetrics({ processMetrics: false });
+    prompts.declarePrompt('triage');
+    for (const name of ['triage', 'made_up_prompt']) {
+      const started = startRequestSpan(
+        { method: 'prompts/get', toolName: name, id: 4, era: 'modern' },
+        prompts,
+        () => undefined,
+      );
+      endMcpRequestSpan(started.span, 200);
+    }
+    expect(named('prompts/get triage').attributes['gen_ai.prompt.name']).toBe('triage');
+    expect(named('prompts/get').attributes['gen_ai.prompt.name']).toBe('made_up_prompt');
+    expect(spans().map((span) => span.name)).toEqual(['prompts/get triage', 'prompts/get']);
   });
 
   it('records a refusal on the request span: its JSON-RPC code as error.type', async () => {

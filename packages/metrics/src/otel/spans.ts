@@ -45,6 +45,21 @@ export interface McpSpanInput {
   sessionId?: string | undefined;
   /** `params._meta` of the message: trace context propagated inside MCP. */
   meta?: Readonly<Record<string, unknown>> | undefined;
+  /** `params.uri` of `resources/read`, `resources/subscribe`, `resources/unsubscribe`. */
+  resourceUri?: string | undefined;
+  /** @default 'tcp' */
+  transport?: 'tcp' | 'pipe' | undefined;
+}
+
+/** The connection an HTTP request came over: `network.*`, `client.*` and `server.*`. */
+export interface ConnectionFacts {
+  /** `network.protocol.version`: `1.1`, `2`. */
+  httpVersion?: string | undefined;
+  clientAddress?: string | undefined;
+  clientPort?: number | undefined;
+  /** From the `Host` header: the name the client addressed. */
+  serverAddress?: string | undefined;
+  serverPort?: number | undefined;
 }
 
 export interface StartedSpan {
@@ -54,9 +69,20 @@ export interface StartedSpan {
    * when there is nothing to carry (no SDK registered): run the work as it is.
    */
   context: Context | undefined;
+  /**
+   * A tool span's enclosing MCP request span, if any: a tool's failure is also that span's
+   * (`error.type=tool_error` on the MCP server span, as the conventions ask).
+   */
+  parent?: Span | undefined;
 }
 
 const OFF: StartedSpan = { span: NOOP_SPAN, context: undefined };
+
+const RESOURCE_METHODS: ReadonlySet<string> = new Set([
+  'resources/read',
+  'resources/subscribe',
+  'resources/unsubscribe',
+]);
 
 /** Nothing sampled and nothing to propagate: skip building contexts. */
 function isNoop(span: Span): boolean {
@@ -109,6 +135,26 @@ function mcpAttributes(input: McpSpanInput): Attributes {
   if (input.protocolVersion !== undefined)
     attributes['mcp.protocol.version'] = input.protocolVersion;
   if (input.sessionId !== undefined) attributes['mcp.session.id'] = hashSessionId(input.sessionId);
+  if (input.resourceUri !== undefined && RESOURCE_METHODS.has(input.method ?? '')) {
+    // An attribute only: the conventions keep resource URIs out of span names by default.
+    attributes['mcp.resource.uri'] = input.resourceUri.slice(0, 2048);
+  }
+  attributes['network.transport'] = input.transport ?? 'tcp';
+  if ((input.transport ?? 'tcp') === 'tcp') attributes['network.protocol.name'] = 'http';
+  return attributes;
+}
+
+function connectionAttributes(connection: ConnectionFacts): Attributes {
+  const attributes: Attributes = {};
+  if (connection.httpVersion) attributes['network.protocol.version'] = connection.httpVersion;
+  if (connection.clientAddress) {
+    attributes['client.address'] = connection.clientAddress;
+    if (connection.clientPort !== undefined) attributes['client.port'] = connection.clientPort;
+  }
+  if (connection.serverAddress) {
+    attributes['server.address'] = connection.serverAddress;
+    if (connection.serverPort !== undefined) attributes['server.port'] = connection.serverPort;
+  }
   return attributes;
 }
 
@@ -116,7 +162,11 @@ function mcpAttributes(input: McpSpanInput): Attributes {
  * The span of one MCP request over HTTP (kind SERVER), named `{method} {target}`
  * (`tools/call search_notes`). Its parent comes from `_meta`, else from the HTTP headers.
  */
-export function startMcpRequestSpan(input: McpSpanInput, headers: TraceCarrier): StartedSpan {
+export function startMcpRequestSpan(
+  input: McpSpanInput,
+  headers: TraceCarrier,
+  connection: ConnectionFacts = {},
+): StartedSpan {
   if (!tracingEnabled()) return OFF;
   const active = context.active();
   const ambient = headers.traceparent === undefined ? active : propagation.extract(active, headers);
@@ -129,8 +179,7 @@ export function startMcpRequestSpan(input: McpSpanInput, headers: TraceCarrier):
   if (isNoop(span)) return { span, context: undefined };
   if (span.isRecording()) {
     span.setAttributes(mcpAttributes(input));
-    span.setAttribute('network.transport', 'tcp');
-    span.setAttribute('network.protocol.name', 'http');
+    span.setAttributes(connectionAttributes(connection));
   }
   return { span, context: trace.setSpan(parent, span).setValue(IN_MCP_REQUEST, true) };
 }
@@ -147,13 +196,7 @@ export function endMcpRequestSpan(span: Span, status: number, error?: unknown): 
     span.setAttribute('http.response.status_code', status);
     if (error !== undefined || status >= 400) {
       const code = errorCodeOf(error);
-      const type = code === undefined ? String(status) : String(code);
-      span.setAttribute('error.type', type);
-      if (code !== undefined) span.setAttribute('rpc.response.status_code', type);
-      span.setStatus({
-        code: SpanStatusCode.ERROR,
-        ...(error instanceof Error && { message: error.message }),
-      });
+      markFailed(span, code === undefined ? String(status) : String(code), code, error);
     }
   }
   span.end();
@@ -176,7 +219,7 @@ export function startToolSpan(input: McpSpanInput): StartedSpan {
     );
     if (isNoop(span)) return { span, context: undefined };
     if (span.isRecording()) span.setAttributes(mcpAttributes(input));
-    return { span, context: trace.setSpan(active, span) };
+    return { span, context: trace.setSpan(active, span), parent: trace.getSpan(active) };
   }
   const { parent, links } = parentOf(input.meta, active);
   const span = tracer().startSpan(
@@ -189,17 +232,27 @@ export function startToolSpan(input: McpSpanInput): StartedSpan {
   return { span, context: trace.setSpan(parent, span).setValue(IN_MCP_REQUEST, true) };
 }
 
-/** Ends a tool span: `error.type` is `tool_error` for an `isError` result, else the JSON-RPC code. */
-export function endToolSpan(span: Span, isError: boolean, error?: unknown): void {
-  if (span.isRecording() && (isError || error !== undefined)) {
+function markFailed(span: Span, type: string, code: number | undefined, error: unknown): void {
+  span.setAttribute('error.type', type);
+  if (code !== undefined) span.setAttribute('rpc.response.status_code', String(code));
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    ...(error instanceof Error && { message: error.message }),
+  });
+}
+
+/**
+ * Ends a tool span: `error.type` is `tool_error` for an `isError` result, else the JSON-RPC
+ * code of the thrown error (`_OTHER` without one). The enclosing MCP request span, which
+ * answers with a 200 either way, gets the same `error.type`.
+ */
+export function endToolSpan(started: StartedSpan, isError: boolean, error?: unknown): void {
+  const { span, parent } = started;
+  if (isError || error !== undefined) {
     const code = errorCodeOf(error);
     const type = error === undefined ? 'tool_error' : code === undefined ? '_OTHER' : String(code);
-    span.setAttribute('error.type', type);
-    if (code !== undefined) span.setAttribute('rpc.response.status_code', type);
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      ...(error instanceof Error && { message: error.message }),
-    });
+    if (span.isRecording()) markFailed(span, type, code, error);
+    if (parent?.isRecording()) markFailed(parent, type, code, error);
   }
   span.end();
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTracing } from './index.js';
 import { endToolSpan, startToolSpan } from './spans.js';
@@ -28,6 +28,7 @@ async function collector() {
 describe('startTracing', () => {
   afterAll(() => {
     trace.disable();
+    metrics.disable();
     context.disable();
     propagation.disable();
   });
@@ -55,20 +56,25 @@ describe('startTracing', () => {
     });
     expect(tracing.enabled).toBe(true);
     expect(tracingEnabled()).toBe(true);
-    expect(logs).toEqual(['tracing: exporting spans over OTLP/HTTP']);
+    // The two SDKs load concurrently: either line may come first.
+    expect(logs.sort()).toEqual([
+      'metrics: exporting over OTLP/HTTP',
+      'tracing: exporting spans over OTLP/HTTP',
+    ]);
 
-    const { span } = startToolSpan({
+    const started = startToolSpan({
       method: 'tools/call',
       name: 'search_notes',
       nameLabel: 'search_notes',
       id: 1,
     });
-    endToolSpan(span, false);
+    endToolSpan(started, false);
     await tracing.shutdown();
     otlp.close();
 
-    expect(otlp.received).toHaveLength(1);
-    const [request] = otlp.received;
+    const traces = otlp.received.filter((request) => request.path === '/v1/traces');
+    expect(traces).toHaveLength(1);
+    const [request] = traces;
     expect(request?.path).toBe('/v1/traces');
     expect(request?.type).toMatch(/^application\/(json|x-protobuf)/);
     expect(request?.body).toContain('tools/call search_notes');

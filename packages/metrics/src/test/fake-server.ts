@@ -44,6 +44,12 @@ export class FakeMcpServer {
     getCapabilities: (): { tools?: object } => this.capabilities,
   };
 
+  /** Prompts only need their names here (the SDK's `registerPrompt` has the same first argument). */
+  readonly prompts: string[] = [];
+  registerPrompt(name: string, _config: object, _handler: unknown): void {
+    this.prompts.push(name);
+  }
+
   registerTool(name: string, _config: object, handler: ToolHandler): void {
     this.tools.set(name, handler);
     if (this.capabilities.tools) return;
@@ -91,5 +97,6 @@ export function exampleServer(
     await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 30));
     return { content: [{ type: 'text', text: 'done' }] };
   });
+  server.registerPrompt('weekly_review', {}, () => ({ messages: [] }));
   return server;
 }

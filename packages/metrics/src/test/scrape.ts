@@ -51,3 +51,18 @@ export function moved(before: Samples, after: Samples): Map<string, number> {
   }
   return deltas;
 }
+
+/**
+ * The sum of every series of `name` whose labels include `labels` (a histogram's series differ
+ * in labels a test may not care about, such as `mcp_protocol_version`).
+ */
+export function total(samples: Samples, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const [key, value] of samples) {
+    if (key !== name && !key.startsWith(`${name}{`)) continue;
+    const has = ([label, v]: [string, string]) =>
+      key.includes(`{${label}="${v}"`) || key.includes(`,${label}="${v}"`);
+    if (Object.entries(labels).every(has)) sum += value;
+  }
+  return sum;
+}
