@@ -4,8 +4,8 @@
  * and the production-readiness kit against the local URL.
  */
 import { formatApiKeyEntry, hashApiKey, mintApiKey } from '@mcp-runway/auth';
-import { WRITE_SCOPE } from '@mcp-runway/example-server';
-import { serverChecks } from '@mcp-runway/example-server/testing';
+import { serverModule } from '@mcp-runway/example-server';
+import { checkSettings, serverChecks } from '@mcp-runway/example-server/testing';
 import { describeReadiness } from '@mcp-runway/testing/vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,11 +13,13 @@ import { badInputCases, send } from './test/bad-input.js';
 import { startWorker } from './test/wrangler.js';
 
 const key = mintApiKey();
+// Every scope the server's tools ask for, so the checks reach every tool.
+const scopes = [...new Set(Object.values(serverModule.toolPolicies).flatMap((p) => p.scopes))];
 const worker = await startWorker({
   AUTH_MODE: 'apikey',
-  API_KEYS: formatApiKeyEntry({ principal: 'ci', scopes: [WRITE_SCOPE], hash: hashApiKey(key) }),
+  API_KEYS: formatApiKeyEntry({ principal: 'ci', scopes, hash: hashApiKey(key) }),
   BODY_LIMIT: '4kb',
-  REPORT_STEP_MS: '20',
+  ...checkSettings,
   // The checks, the table and the kit send a few hundred requests: no limit gets in the way.
   RATE_LIMIT_POINTS: '100000',
   AUTH_FAILURE_LIMIT: '1000',
@@ -105,5 +107,4 @@ describeReadiness('cloudflare-workers, AUTH_MODE=apikey (wrangler dev)', {
   url: worker.mcpUrl,
   headers: authorized,
   oversizedBodyBytes: 8 * 1024,
-  streamingTool: { name: 'generate_report', arguments: { sections: ['status'] } },
 });

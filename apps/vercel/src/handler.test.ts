@@ -5,8 +5,8 @@
  * (two Vercel instances, sharing nothing) spend from one budget through Redis.
  */
 import { formatApiKeyEntry, hashApiKey, mintApiKey } from '@mcp-runway/auth';
-import { WRITE_SCOPE } from '@mcp-runway/example-server';
-import { serverChecks } from '@mcp-runway/example-server/testing';
+import { serverModule } from '@mcp-runway/example-server';
+import { checkSettings, serverChecks } from '@mcp-runway/example-server/testing';
 import { describeReadiness } from '@mcp-runway/testing/vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,12 +17,14 @@ import { serve } from './test/serve.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const key = mintApiKey();
+// Every scope the server's tools ask for, so the checks reach every tool.
+const scopes = [...new Set(Object.values(serverModule.toolPolicies).flatMap((p) => p.scopes))];
 const env = {
   ALLOWED_HOSTS: '127.0.0.1',
   AUTH_MODE: 'apikey',
-  API_KEYS: formatApiKeyEntry({ principal: 'ci', scopes: [WRITE_SCOPE], hash: hashApiKey(key) }),
+  API_KEYS: formatApiKeyEntry({ principal: 'ci', scopes, hash: hashApiKey(key) }),
   LOG_LEVEL: 'warn',
-  REPORT_STEP_MS: '20',
+  ...checkSettings,
   RATE_LIMIT_POINTS: '100000',
 };
 const authorized = { authorization: `Bearer ${key}` };
@@ -59,7 +61,6 @@ for (const { label, era, options } of clients) {
 describeReadiness('vercel handler, AUTH_MODE=apikey', {
   url: served.mcpUrl,
   headers: authorized,
-  streamingTool: { name: 'generate_report', arguments: { sections: ['status'] } },
 });
 
 describe('rate limits through Redis (REDIS_URL), shared by instances that share nothing', () => {

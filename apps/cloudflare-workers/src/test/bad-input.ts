@@ -1,6 +1,6 @@
 /**
- * The bad-input table of apps/hono-http (src/bad-input.test.ts), for the example server's
- * tools, sent with node:http so that exactly these bytes and headers arrive (fetch would
+ * The bad-input table of apps/hono-http (src/bad-input.test.ts), naming no tool of the server
+ * (it is swappable), sent with node:http so that exactly these bytes and headers arrive (fetch would
  * refuse a forged Host or fix up the body).
  */
 import { request } from 'node:http';
@@ -225,7 +225,7 @@ export const badInputCases: Case[] = [
   },
   {
     name: 'a tools/call without Mcp-Name',
-    ...modern('tools/call', { name: 'search_tickets', arguments: {} }),
+    ...modern('tools/call', { name: 'any_tool', arguments: {} }),
     status: 400,
     code: -32020,
   },
@@ -250,17 +250,6 @@ export const badInputCases: Case[] = [
     ),
     status: 200,
     code: -32602,
-  },
-  {
-    name: 'invalid tool arguments',
-    ...modern(
-      'tools/call',
-      { name: 'search_tickets', arguments: { limit: 'many' } },
-      { 'mcp-name': 'search_tickets' },
-    ),
-    status: 200,
-    code: null,
-    check: (reply) => expect(reply.body.result).toMatchObject({ isError: true }),
   },
 ];
 
