@@ -31,5 +31,7 @@ it('builds the Worker bundle offline (wrangler deploy --dry-run), under the Free
   );
   // The bundle serves the MCP endpoint and carries the Durable Object class.
   expect(bundle.toString('utf8')).toMatch(/\bRateLimits\b/);
+  // ioredis is replaced by the stand-in (alias in wrangler.jsonc): the Worker never makes one.
+  expect(bundle.toString('utf8')).toContain('RedisUnavailableOnWorkers');
   expect(gzip).toBeLessThan(3 * 1024 * 1024);
 }, 120_000); // esbuild over ~2 MB of sources: seconds alone, longer beside the wrangler dev tests
