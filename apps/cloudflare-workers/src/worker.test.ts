@@ -19,6 +19,8 @@ const worker = await startWorker({
   AUTH_MODE: 'apikey',
   API_KEYS: formatApiKeyEntry({ principal: 'ci', scopes, hash: hashApiKey(key) }),
   BODY_LIMIT: '4kb',
+  // A browser app allowed by CORS, for the readiness kit's CORS check.
+  ALLOWED_ORIGINS: 'https://app.example.com',
   ...checkSettings,
   // The checks, the table and the kit send a few hundred requests: no limit gets in the way.
   RATE_LIMIT_POINTS: '100000',
@@ -106,5 +108,6 @@ describe('logs on the Worker', () => {
 describeReadiness('cloudflare-workers, AUTH_MODE=apikey (wrangler dev)', {
   url: worker.mcpUrl,
   headers: authorized,
+  origin: 'https://app.example.com',
   oversizedBodyBytes: 8 * 1024,
 });
