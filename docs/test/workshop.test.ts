@@ -54,7 +54,7 @@ function anchors(file: string): Set<string> {
 }
 
 describe('the workshop', () => {
-  it('has seven steps, and docs/README.md links them in order', () => {
+  it('has eight steps, and docs/README.md links them in order', () => {
     expect(steps.map((page) => page.file.replace('docs/workshop/', '').slice(0, 2))).toEqual([
       '01',
       '02',
@@ -63,6 +63,7 @@ describe('the workshop', () => {
       '05',
       '06',
       '07',
+      '08',
     ]);
     const linked = [...readme.matchAll(/\]\((workshop\/\d\d-[\w-]+\.md)\)/g)].map((m) => m[1]);
     expect([...new Set(linked)]).toEqual(steps.map((page) => page.file.replace('docs/', '')));

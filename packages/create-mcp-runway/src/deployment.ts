@@ -41,6 +41,17 @@ export const DEPLOYMENT_COMMANDS = {
       'cd apps/lambda && sam deploy --guided     # AllowedHosts, AuthMode, ApiKeys, RedisUrl...',
     ],
   },
+  cloudflareWorkers: {
+    readme: 'apps/cloudflare-workers/README.md',
+    lines: [
+      'npx --yes pnpm@10.34.9 --filter @mcp-runway/cloudflare-workers bundle   # wrangler deploy --dry-run --outdir dist/worker',
+      'cd apps/cloudflare-workers && npx --yes wrangler@4.164.0 secret put API_KEYS && npx --yes wrangler@4.164.0 deploy',
+    ],
+  },
+  vercel: {
+    readme: 'apps/vercel/README.md',
+    lines: ['cd apps/vercel && vercel link && vercel env add API_KEYS && vercel deploy --prod'],
+  },
   observability: {
     readme: 'infra/observability/README.md',
     lines: [
@@ -61,6 +72,8 @@ export function deploymentBlocks(choices: Choices, apps: readonly AppName[]): De
   }
   if (choices.infra.includes('k8s')) blocks.push('k8s');
   if (apps.includes('lambda')) blocks.push('lambda');
+  if (apps.includes('cloudflare-workers')) blocks.push('cloudflareWorkers');
+  if (apps.includes('vercel')) blocks.push('vercel');
   if (apps.some((app) => app !== 'stdio')) blocks.push('observability');
   return blocks;
 }
@@ -113,6 +126,22 @@ export function deploymentSection(choices: Choices, apps: readonly AppName[]): s
       '### AWS Lambda ([apps/lambda](apps/lambda/README.md#deploy-aws-sam))',
       'Build, bundle into one file, and deploy with the SAM CLI (`apps/lambda/template.yaml`):',
       ...block('lambda'),
+      '',
+    );
+  }
+  if (blocks.includes('cloudflareWorkers')) {
+    lines.push(
+      '### Cloudflare Workers ([apps/cloudflare-workers](apps/cloudflare-workers/README.md#bundle-and-deploy))',
+      'Bundle offline (no account needed), then set the secrets and deploy with wrangler:',
+      ...block('cloudflareWorkers'),
+      '',
+    );
+  }
+  if (blocks.includes('vercel')) {
+    lines.push(
+      '### Vercel ([apps/vercel](apps/vercel/README.md#deploy))',
+      'With the Vercel CLI, Root Directory `apps/vercel`, and `REDIS_URL` set on the project:',
+      ...block('vercel'),
       '',
     );
   }

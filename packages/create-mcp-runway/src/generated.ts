@@ -89,8 +89,11 @@ function workspaceYaml(packages: readonly WorkspacePackage[]): string {
     '# Install scripts declined on purpose, so the first install asks nothing. esbuild (tsx, the',
     '# Lambda bundle) finds its platform binary through its optional dependency without its',
     "# postinstall; the Inspector's postinstall only installs its clients in a source checkout.",
+    "# workerd (wrangler's runtime, the Workers app) likewise finds its binary in its platform",
+    '# package.',
     'ignoredBuiltDependencies:',
     '  - esbuild',
+    '  - workerd',
     '  - "@modelcontextprotocol/inspector"',
     '',
   ].join('\n');

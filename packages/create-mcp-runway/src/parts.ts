@@ -5,7 +5,14 @@
  * the session app), those files are listed under the part they belong to.
  */
 
-export const APPS = ['stdio', 'hono-http', 'express-sessions', 'lambda'] as const;
+export const APPS = [
+  'stdio',
+  'hono-http',
+  'express-sessions',
+  'lambda',
+  'cloudflare-workers',
+  'vercel',
+] as const;
 export type AppName = (typeof APPS)[number];
 
 export const AUTH_MODES = ['none', 'apikey', 'oauth'] as const;
@@ -97,6 +104,18 @@ export const appParts: Record<AppName, AppPart> = {
     title: 'AWS Lambda',
     hint: 'API Gateway and Function URL streaming handlers, SAM template',
     // The metrics package (through the pipeline) tests its alert rules there.
+    extraDirs: ['infra/observability'],
+  },
+  'cloudflare-workers': {
+    name: 'cloudflare-workers',
+    title: 'Cloudflare Workers',
+    hint: 'the stateless lane on workerd, limits in a Durable Object, wrangler',
+    extraDirs: ['infra/observability'],
+  },
+  vercel: {
+    name: 'vercel',
+    title: 'Vercel Functions',
+    hint: 'the Hono pipeline as a Vercel Function, limits shared through Redis',
     extraDirs: ['infra/observability'],
   },
 };

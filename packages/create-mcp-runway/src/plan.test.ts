@@ -469,6 +469,7 @@ const combinations: [string, Partial<Choices>][] = [
   ['Hono, Docker with Redis', { apps: ['hono-http'], infra: ['docker'], state: 'redis' }],
   ['Hono and Kubernetes, no auth', { apps: ['hono-http'], auth: 'none', infra: ['k8s'] }],
   ['Lambda alone', { apps: ['lambda'] }],
+  ['Workers and Vercel', { apps: ['cloudflare-workers', 'vercel'], auth: 'apikey' }],
   ['sessions alone, minimal', { apps: ['express-sessions'], example: 'minimal' }],
   [
     'everything, minimal, OAuth, Redis, Docker and Kubernetes',
@@ -487,7 +488,7 @@ const combinations: [string, Partial<Choices>][] = [
 ];
 
 /** Where each HTTP app's default port is set, so the URL VS Code is given is the one it serves. */
-const DEFAULT_PORT: Record<Exclude<AppName, 'stdio'>, [string, RegExp]> = {
+const DEFAULT_PORT: Partial<Record<Exclude<AppName, 'stdio'>, [string, RegExp]>> = {
   'hono-http': ['packages/http/src/config.ts', /PORT: port\((\d+)\)/],
   'express-sessions': ['apps/express-sessions/src/config.ts', /PORT: port\((\d+)\)/],
   lambda: ['apps/lambda/src/local.ts', /process\.env\.PORT \?\? (\d+)/],
@@ -543,8 +544,10 @@ describe.each(combinations)('a project with %s', (_name, overrides) => {
     expect(Object.keys(config).sort()).toEqual(
       choices.auth === 'apikey' && http.length ? ['inputs', 'servers'] : ['servers'],
     );
+    // Apps that run only on their platform (Workers, Vercel) have no local URL to list.
+    const local = plan.apps.filter((app) => app === 'stdio' || MAIN_URL[app] !== undefined);
     expect(Object.keys(config.servers).sort()).toEqual(
-      plan.apps.map((app) => serverName('my-server', app)).sort(),
+      local.map((app) => serverName('my-server', app)).sort(),
     );
     const inputs = new Set((config.inputs ?? []).map((input) => input.id));
     for (const input of config.inputs ?? []) {
@@ -568,9 +571,14 @@ describe.each(combinations)('a project with %s', (_name, overrides) => {
         expect(plan.files.has('apps/stdio/src/main.ts')).toBe(true);
         continue;
       }
+      // Workers and Vercel run on their platforms: no local URL to give VS Code.
+      if (MAIN_URL[app] === undefined) {
+        expect(entry, `${app} has no local server`).toBeUndefined();
+        continue;
+      }
       if (entry?.type !== 'http') throw new Error(`${app}: not an http server`);
       expect(entry.url).toBe(MAIN_URL[app]);
-      const [file, pattern] = DEFAULT_PORT[app];
+      const [file, pattern] = DEFAULT_PORT[app] ?? ['', /$^/];
       const port = pattern.exec(text(plan, file))?.[1];
       expect(new URL(entry.url).port, `${app}'s default port (${file})`).toBe(port);
       if (choices.auth === 'apikey') {

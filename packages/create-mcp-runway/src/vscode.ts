@@ -27,11 +27,13 @@ export interface VsCodeMcpConfig {
 
 /** As the connect-a-host guide names them: `my-server` (stdio), `my-server-http`, … */
 export function serverName(product: string, app: AppName): string {
-  const suffix = {
+  const suffix: Record<AppName, string> = {
     stdio: '',
     'hono-http': '-http',
     'express-sessions': '-sessions',
     lambda: '-lambda',
+    'cloudflare-workers': '-workers',
+    vercel: '-vercel',
   };
   return `${product}${suffix[app]}`;
 }
@@ -52,8 +54,10 @@ export function vscodeMcpConfig(choices: Choices, apps: readonly AppName[]): VsC
   const inputId = `${product}-api-key`;
   const keyed = choices.auth === 'apikey' && apps.some((app) => app !== 'stdio');
   const header = keyed ? { Authorization: `Bearer \${input:${inputId}}` } : undefined;
+  // Apps with no local server of their own (Workers, Vercel) are deployed, not listed here.
+  const local = apps.filter((app) => app === 'stdio' || MAIN_URL[app] !== undefined);
   const servers = Object.fromEntries(
-    apps.map((app) => [serverName(product, app), server(app, header)] as const),
+    local.map((app) => [serverName(product, app), server(app, header)] as const),
   );
   if (!keyed) return { servers };
   const input: VsCodeInput = {

@@ -34,6 +34,12 @@ function prettyStream(): DestinationStream {
   });
 }
 
+/** Errors, which JSON.stringify would write as `{}`, as their type, message and stack. */
+function errorsAsObjects(_key: string, value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  return { type: value.name, message: value.message, stack: value.stack };
+}
+
 /**
  * The one logger factory. Lines always go to stderr, never stdout: in stdio mode stdout
  * carries the MCP protocol and a single stray line corrupts it.
@@ -54,6 +60,19 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       // Redaction by key name, on every line and on child bindings.
       log: (object) => redactSecrets(object, secrets),
       bindings: (bindings) => redactSecrets(bindings, secrets),
+    },
+    // pino's browser build, which bundlers for the Workers runtime pick (apps/cloudflare-workers),
+    // has no streams: there the same redacted JSON object goes out as one `console.log` line,
+    // which Workers Logs and `wrangler tail` parse. The Node build ignores this option.
+    browser: {
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => redactSecrets(object, secrets),
+      },
+      write: (object) => {
+        // biome-ignore lint/suspicious/noConsole: the Workers runtime's log output is the console
+        console.log(JSON.stringify(object, errorsAsObjects));
+      },
     },
   };
   return pino(pinoOptions, destination);

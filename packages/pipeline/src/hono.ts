@@ -2,7 +2,8 @@
  * The HTTP pipeline in front of the MCP endpoint on Hono, in the order a request meets it
  * (HTTP, auth and limits, observability). Each middleware is a thin Hono adapter over a framework-neutral
  * core (@mcp-runway/http, /auth, /rate-limit, /metrics). The stateless lane: apps/hono-http,
- * apps/lambda and the conformance server all run this one composition.
+ * apps/lambda, apps/cloudflare-workers, apps/vercel and the conformance server all run this one
+ * composition.
  */
 
 import { getConnInfo } from '@hono/node-server/conninfo';

@@ -29,7 +29,8 @@ export interface AuthFailureLimiterOptions extends RateLimitBudget {
 }
 
 export interface AuthFailureLimiter {
-  readonly store: 'memory' | 'redis';
+  /** Where budgets are counted; an app may supply its own store (apps/cloudflare-workers). */
+  readonly store: 'memory' | 'redis' | 'durable-object';
   readonly stats: RateLimiterStats;
   /**
    * Before any credential check: throws a `RateLimitedError` (429, `Retry-After` until the

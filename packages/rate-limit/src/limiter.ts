@@ -70,7 +70,8 @@ export interface RateLimitDecision {
 }
 
 export interface RateLimiter {
-  readonly store: 'memory' | 'redis';
+  /** Where budgets are counted; an app may supply its own store (apps/cloudflare-workers). */
+  readonly store: 'memory' | 'redis' | 'durable-object';
   readonly stats: RateLimiterStats;
   /** Spends `cost` points of `key`'s budget (and one call of the tool's own limit). */
   consume(key: string, request?: ConsumeRequest): Promise<RateLimitDecision>;
