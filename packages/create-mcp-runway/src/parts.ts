@@ -45,7 +45,7 @@ export const viewPart = {
   paths: [
     'packages/example-server/ui/',
     'packages/example-server/src/ui/',
-    'packages/example-server/src/testing/view-host.ts',
+    'packages/example-server/src/testing/',
     // The view against the running app (it imports the harness above).
     'apps/hono-http/src/mcp-app.test.ts',
     'packages/example-server/src/tools/show-board.ts',
@@ -61,7 +61,7 @@ export const viewPart = {
   /** The server package's scripts without the view: plain tsc, no screenshot. */
   scripts: { build: 'tsc -p tsconfig.build.json', typecheck: 'tsc --noEmit' },
   dropScripts: ['screenshot'],
-  /** The server package's test-only export of the view harness (src/testing/view-host.ts). */
+  /** The server package's test-only export of the view harness (src/testing/). */
   dropExports: ['./testing/view-host'],
   /** The view's variables, which `.env.example` leaves out without it. */
   variablePrefix: 'UI_',
