@@ -52,7 +52,9 @@ export const viewPart = {
   paths: [
     'packages/example-server/ui/',
     'packages/example-server/src/ui/',
-    'packages/example-server/src/test/view-host.ts',
+    'packages/example-server/src/testing/',
+    // The view against the running app (it imports the harness above).
+    'apps/hono-http/src/mcp-app.test.ts',
     'packages/example-server/src/tools/show-board.ts',
     'packages/example-server/scripts/screenshot.mjs',
     'packages/example-server/vite.config.ts',
@@ -66,6 +68,8 @@ export const viewPart = {
   /** The server package's scripts without the view: plain tsc, no screenshot. */
   scripts: { build: 'tsc -p tsconfig.build.json', typecheck: 'tsc --noEmit' },
   dropScripts: ['screenshot'],
+  /** The server package's test-only export of the view harness (src/testing/). */
+  dropExports: ['./testing/view-host'],
   /** The view's variables, which `.env.example` leaves out without it. */
   variablePrefix: 'UI_',
 } as const;
@@ -180,6 +184,8 @@ export const ownedFiles: Record<string, readonly string[]> = {
 /** Dev dependencies that only a part's own files use. */
 export const ownedDevDependencies: Record<string, Record<string, readonly string[]>> = {
   k8s: { 'infra/deploy': ['kubernetes-models'] },
+  // hono-http's view test drives Chromium (apps/hono-http/src/mcp-app.test.ts, a `ui` file).
+  ui: { 'apps/hono-http': ['playwright-core'] },
 };
 
 /** The guides every project gets (the repo's docs/guides, copied at build). */

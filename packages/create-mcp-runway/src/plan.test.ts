@@ -315,7 +315,9 @@ describe('--ui, the ticket board view (MCP Apps)', () => {
       devDependencies: Record<string, string>;
     };
   const viewFiles = (plan: typeof withView) =>
-    [...plan.files.keys()].filter((path) => /\/ui\/|show-board|view-host|vite\.config/.test(path));
+    [...plan.files.keys()].filter((path) =>
+      /\/ui\/|show-board|view-host|mcp-app\.test|vite\.config/.test(path),
+    );
 
   it('keeps the view, its tool and the code that wires them, without the markers', () => {
     expect(viewFiles(withView)).toEqual(
@@ -324,8 +326,13 @@ describe('--ui, the ticket board view (MCP Apps)', () => {
         'packages/example-server/src/ui/view.ts',
         'packages/example-server/src/tools/show-board.ts',
         'packages/example-server/vite.config.ts',
+        'packages/example-server/src/testing/view-host.ts',
+        'apps/hono-http/src/mcp-app.test.ts',
       ]),
     );
+    expect((manifest(withView) as { exports?: Record<string, unknown> }).exports).toHaveProperty([
+      './testing/view-host',
+    ]);
     expect(text(withView, 'packages/example-server/src/tools/index.ts')).toMatch(
       /^ {2}showBoard,$/m,
     );
@@ -357,6 +364,17 @@ describe('--ui, the ticket board view (MCP Apps)', () => {
     expect(Object.keys({ ...importer?.dependencies, ...importer?.devDependencies })).not.toContain(
       '@modelcontextprotocol/ext-apps',
     );
+    // The harness's export and hono-http's browser driver go with the view test.
+    expect((manifest(without) as { exports?: Record<string, unknown> }).exports).not.toHaveProperty(
+      ['./testing/view-host'],
+    );
+    const app = JSON.parse(text(without, 'apps/hono-http/package.json')) as {
+      devDependencies: Record<string, string>;
+    };
+    expect(app.devDependencies['playwright-core']).toBeUndefined();
+    expect(lock.importers['apps/hono-http']?.devDependencies).not.toHaveProperty([
+      'playwright-core',
+    ]);
     expect(text(without, '.env.example')).not.toMatch(/UI_/);
     expectSelfContained(without, '@acme');
   });

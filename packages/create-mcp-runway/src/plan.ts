@@ -207,9 +207,13 @@ function trimManifest(text: string, names: ReadonlySet<string> | undefined): str
 }
 
 function withoutViewScripts(text: string): string {
-  const manifest = JSON.parse(text) as Manifest & { scripts: Record<string, string> };
+  const manifest = JSON.parse(text) as Manifest & {
+    scripts: Record<string, string>;
+    exports?: Record<string, unknown>;
+  };
   Object.assign(manifest.scripts, viewPart.scripts);
   for (const name of viewPart.dropScripts) delete manifest.scripts[name];
+  for (const name of viewPart.dropExports) delete manifest.exports?.[name];
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 

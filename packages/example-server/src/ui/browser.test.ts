@@ -16,7 +16,7 @@ import {
   type HostServer,
   launchBrowser,
   serveHost,
-} from '../test/view-host.js';
+} from '../testing/view-host.js';
 
 const store = createInMemoryTicketStore();
 let host: HostServer;

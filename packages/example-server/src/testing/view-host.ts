@@ -1,7 +1,10 @@
 /**
- * What the browser test and the screenshot script share: the minimal host page (ui/test-host,
- * built by Vite into one file), an HTTP server that serves it next to the MCP endpoint
- * (`createMcpHandler`, stateless, both eras), and Debian's headless Chromium.
+ * The view test harness (`@mcp-runway/example-server/testing/view-host`, for tests only): the
+ * minimal host page (ui/test-host, built by Vite into one file), an HTTP server that serves it
+ * next to an MCP endpoint, and Debian's headless Chromium. The endpoint is either this server
+ * in process (`createMcpHandler`, stateless, both eras: the package's own test) or a running
+ * app the host server forwards to with the user's credentials, as a real host's backend does
+ * (the apps' tests: the view's calls then cross the app's whole pipeline).
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -41,6 +44,14 @@ export interface HostServer {
   close(): Promise<void>;
 }
 
+/** A running MCP endpoint the host server forwards `/mcp` to. */
+export interface ProxyTarget {
+  /** The app's MCP URL, e.g. `http://127.0.0.1:PORT/mcp`. */
+  target: string | URL;
+  /** Added to every forwarded request: the user's credentials, which the page never sees. */
+  headers?: Record<string, string>;
+}
+
 async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -58,23 +69,75 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
 
 async function send(res: ServerResponse, response: Response): Promise<void> {
   res.writeHead(response.status, Object.fromEntries(response.headers));
+  // Written as they arrive, so an SSE response streams through.
   if (response.body) for await (const chunk of response.body) res.write(chunk);
   res.end();
 }
 
-/** Serves the host page at `/` and the MCP server at `/mcp`, same origin, on a free port. */
-export async function serveHost(hostPage: string, factory: () => McpServer): Promise<HostServer> {
-  const handler = createMcpHandler(factory);
+/**
+ * Headers the browser set for this hop, not for the app: the host's backend calls the app
+ * server-side, with no browser Origin, its own Host and its own connection.
+ */
+const HOP_HEADERS = ['host', 'origin', 'referer', 'connection', 'keep-alive', 'content-length'];
+/** fetch has already decoded the body and will frame it again. */
+const DECODED_HEADERS = ['content-encoding', 'content-length', 'transfer-encoding', 'connection'];
+
+/** Forwards one request to the app: method, headers (plus the credentials), body, stream. */
+function forwarder({ target, headers: extra = {} }: ProxyTarget) {
+  const url = new URL(target);
+  return async (request: Request, signal: AbortSignal): Promise<Response> => {
+    const headers = new Headers(request.headers);
+    for (const name of HOP_HEADERS) headers.delete(name);
+    for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    const upstream = await fetch(new URL(new URL(request.url).search, url), {
+      method: request.method,
+      headers,
+      signal,
+      ...(body && { body }),
+    });
+    const answer = new Headers(upstream.headers);
+    for (const name of DECODED_HEADERS) answer.delete(name);
+    return new Response(upstream.body, { status: upstream.status, headers: answer });
+  };
+}
+
+/**
+ * Serves the host page at `/` and an MCP endpoint at `/mcp`, same origin, on a free port: the
+ * server a factory makes (in process), or a running app's endpoint (forwarded, credentials
+ * added).
+ */
+export async function serveHost(
+  hostPage: string,
+  mcp: (() => McpServer) | ProxyTarget,
+): Promise<HostServer> {
+  const handler = typeof mcp === 'function' ? createMcpHandler(mcp) : undefined;
+  const forward = typeof mcp === 'function' ? undefined : forwarder(mcp);
   let origin = '';
   const server: Server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url?.split('?')[0] === '/') {
+    const path = req.url?.split('?')[0];
+    if (req.method === 'GET' && path === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hostPage);
       return;
     }
+    if (path !== '/mcp') {
+      res.writeHead(404).end();
+      return;
+    }
+    // The page went away (or closed a stream): stop the upstream request too.
+    const aborted = new AbortController();
+    res.on('close', () => aborted.abort());
     toRequest(req, origin)
-      .then((request) => handler.fetch(request))
+      .then((request) =>
+        handler
+          ? handler.fetch(request)
+          : (forward as NonNullable<typeof forward>)(request, aborted.signal),
+      )
       .then((response) => send(res, response))
-      .catch(() => res.writeHead(500).end());
+      .catch(() => {
+        if (res.headersSent) res.end();
+        else res.writeHead(502).end();
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -83,7 +146,7 @@ export async function serveHost(hostPage: string, factory: () => McpServer): Pro
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await handler.close();
+      await handler?.close();
     },
   };
 }
