@@ -15,6 +15,7 @@
  */
 import { createAuthentication } from '@mcp-runway/auth';
 import { type ServerModule, serverModule } from '@mcp-runway/example-server';
+import boardView from '@mcp-runway/example-server/view/board.html'; // runway:part ui
 import { createDrain, pooledServerFactory } from '@mcp-runway/http';
 import { createLogger, type Logger } from '@mcp-runway/logging';
 import type { Security } from '@mcp-runway/pipeline';
@@ -58,6 +59,21 @@ function consoleLogger(level: Config['LOG_LEVEL']): Logger {
   });
 }
 
+/**
+ * Files the server reads beside its code, bundled into the Worker as text (wrangler.jsonc's
+ * `rules`), since a Worker has no file system: by file name.
+ */
+const bundledFiles: Readonly<Record<string, string>> = {
+  'board.html': boardView, // runway:part ui
+};
+
+async function readBundled(file: URL): Promise<string> {
+  const name = file.pathname.slice(file.pathname.lastIndexOf('/') + 1);
+  const text = bundledFiles[name];
+  if (text === undefined) throw new Error(`${name} is not bundled into the Worker`);
+  return text;
+}
+
 export async function createWorkerApp(
   env: WorkerBindings & Readonly<Record<string, unknown>>,
   server: ServerModule = serverModule,
@@ -96,7 +112,7 @@ export async function createWorkerApp(
     close: async () => {},
   };
 
-  const factory = server.createServerFactory({ logger, settings: config });
+  const factory = server.createServerFactory({ logger, settings: config, readFile: readBundled });
   const mcp = createMcpHandler(pooledServerFactory(factory), { legacy: 'stateless' });
   const app = createPipeline({
     config,

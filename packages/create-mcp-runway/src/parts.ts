@@ -68,8 +68,8 @@ export const viewPart = {
   /** The server package's scripts without the view: plain tsc, no screenshot. */
   scripts: { build: 'tsc -p tsconfig.build.json', typecheck: 'tsc --noEmit' },
   dropScripts: ['screenshot'],
-  /** The server package's test-only export of the view harness (src/testing/). */
-  dropExports: ['./testing/view-host'],
+  /** The server package's test-only export of the view harness (src/testing/), and the bundle's. */
+  dropExports: ['./testing/view-host', './view/board.html'],
   /** The view's variables, which `.env.example` leaves out without it. */
   variablePrefix: 'UI_',
 } as const;

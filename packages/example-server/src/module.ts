@@ -79,6 +79,12 @@ export interface ServerFactoryOptions {
    * when the bus is over Redis.
    */
   bus?: ServerEventBus | undefined;
+  /**
+   * Reads a file the server ships beside its code (the board view's HTML). @default the file
+   * system. A platform without one (Cloudflare Workers) bundles such files as text and hands
+   * them in here.
+   */
+  readFile?: ((file: URL) => Promise<string>) | undefined;
 }
 
 /**

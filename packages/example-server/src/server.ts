@@ -37,6 +37,8 @@ export interface ExampleServerOptions {
   // runway:part ui
   /** The board view's `_meta.ui` (CSP, domain, border). @default from the UI_* defaults */
   ui?: view.BoardViewMeta;
+  /** Reads the view's bundle. @default the file system (see `ServerFactoryOptions.readFile`) */
+  readFile?: ((file: URL) => Promise<string>) | undefined;
   // runway:end
 }
 
@@ -56,7 +58,7 @@ export function createServerFactory(options: ExampleServerOptions = {}): ServerF
     store: options.store ?? createInMemoryTicketStore(),
     logger: options.logger ?? silent,
     reportStepMs: options.reportStepMs ?? 250,
-    ui: view.createBoardView(options.ui ?? view.defaultMeta()), // runway:part ui
+    ui: view.createBoardView(options.ui ?? view.defaultMeta(), undefined, options.readFile), // runway:part ui
     bus: options.bus,
   };
   // Subscriptions are offered only where someone delivers the notifications: a bus, and a lane
@@ -90,11 +92,12 @@ export const serverModule: ServerModule = {
   settings,
   toolNames: tools.map((tool) => tool.name),
   toolPolicies,
-  createServerFactory({ logger, settings: values = {}, decorate, bus } = {}) {
+  createServerFactory({ logger, settings: values = {}, decorate, bus, readFile } = {}) {
     const parsed = z.object(settings.shape).parse(values);
     return createServerFactory({
       reportStepMs: parsed.REPORT_STEP_MS,
       ui: view.viewMetaFrom(parsed), // runway:part ui
+      ...(readFile && { readFile }), // runway:part ui
       ...(logger && { logger }),
       ...(decorate && { decorate }),
       ...(bus && { bus }),
