@@ -6,10 +6,10 @@
 import { formatApiKeyEntry, hashApiKey, mintApiKey } from '@mcp-runway/auth';
 import { serverModule } from '@mcp-runway/example-server';
 import { checkSettings, serverChecks } from '@mcp-runway/example-server/testing';
+import { badInputCases, send } from '@mcp-runway/testing/bad-input';
 import { describeReadiness } from '@mcp-runway/testing/vitest';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { badInputCases, send } from './test/bad-input.js';
 import { startWorker } from './test/wrangler.js';
 
 const key = mintApiKey();

@@ -1,7 +1,8 @@
 /**
- * The bad-input table of apps/hono-http (src/bad-input.test.ts), naming no tool of the server
- * (it is swappable), sent with node:http so that exactly these bytes and headers arrive (fetch would
- * refuse a forged Host or fix up the body).
+ * The bad-input table every HTTP app is tested with (hono-http, cloudflare-workers): malformed
+ * and hostile requests to the MCP endpoint, each with the status and JSON-RPC code it must get.
+ * It names no tool of the server (the server is swappable). `send` uses node:http so that exactly
+ * these bytes and headers arrive (fetch would refuse a forged Host or fix up the body).
  */
 import { request } from 'node:http';
 import { expect } from 'vitest';
@@ -28,15 +29,16 @@ export interface Case {
   check?: (reply: Reply) => void;
 }
 
-const MODERN_META = {
+export const MODERN_META = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
   'io.modelcontextprotocol/clientCapabilities': {},
 };
-const JSON_HEADERS = {
+export const JSON_HEADERS = {
   'content-type': 'application/json',
   accept: 'application/json, text/event-stream',
 };
-const modern = (
+/** A 2026-07-28 request: its headers and body. */
+export const modern = (
   method: string,
   params: Record<string, unknown> = {},
   headers: Record<string, string> = {},
@@ -54,11 +56,11 @@ const modern = (
     params: { ...params, _meta: MODERN_META },
   }),
 });
-const legacyList = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
+export const legacyList = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
 /** JSON arrays nested `depth` deep. */
-const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+export const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 /** A 2025 initialize whose client capabilities hold `inner` (JSON text). */
-const initializeWith = (inner: string) =>
+export const initializeWith = (inner: string) =>
   `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",` +
   `"capabilities":{"experimental":{"x":${inner}}},"clientInfo":{"name":"deep","version":"1"}}}`;
 export const badInputCases: Case[] = [
@@ -253,7 +255,7 @@ export const badInputCases: Case[] = [
   },
 ];
 
-/** Sends one case to the Worker at `url`. */
+/** Sends one case to the app at `url` (its origin: the case says the path). */
 export function send(
   url: URL,
   { method = 'POST', path = '/mcp', headers = {}, body }: Case,
