@@ -29,7 +29,7 @@ describe('the bundle, dist/lambda/index.mjs', () => {
   });
 
   it('carries beside it (view/) every MCP App view the server reads at runtime, as built', async () => {
-    // A server with views (the ticket example's board) has them in its package's dist/view/;
+    // A server with MCP App views has them in its package's dist/view/;
     // one without (`--no-ui`, a server of your own) has none, and the bundle carries none.
     const entry = createRequire(import.meta.url).resolve('@mcp-runway/example-server');
     const server = join(dirname(entry), 'view');
