@@ -40,16 +40,16 @@ export interface WorkerApp {
 }
 
 /**
- * The logging package's logger. Wrangler bundles pino's browser build, which writes each
- * redacted JSON record as one `console.log` line: what Workers Logs indexes.
+ * The logging package's logger, writing each redacted JSON record as one `console.log` line:
+ * what Workers Logs indexes. Wrangler bundles pino's browser build, which hands its records to
+ * this same destination.
  */
 function consoleLogger(level: Config['LOG_LEVEL']): Logger {
   return createLogger({
     name: 'mcp-runway-worker',
     level,
     format: 'json',
-    // What pino's Node build would write to (it has no file descriptor to open here); the
-    // browser build writes the same lines through the logging package's `browser.write`.
+    // A Worker has no file descriptor to write to: its log output is its console.
     destination: {
       write: (line: string) => {
         // biome-ignore lint/suspicious/noConsole: a Worker's log output is its console

@@ -62,16 +62,16 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       bindings: (bindings) => redactSecrets(bindings, secrets),
     },
     // pino's browser build, which bundlers for the Workers runtime pick (apps/cloudflare-workers),
-    // has no streams: there the same redacted JSON object goes out as one `console.log` line,
-    // which Workers Logs and `wrangler tail` parse. The Node build ignores this option.
+    // has no streams of its own: there the same redacted JSON object goes, as one line, to the
+    // destination the app passed (the Worker's writes to its console, which Workers Logs and
+    // `wrangler tail` parse). The Node build ignores this option.
     browser: {
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => redactSecrets(object, secrets),
       },
       write: (object) => {
-        // biome-ignore lint/suspicious/noConsole: the Workers runtime's log output is the console
-        console.log(JSON.stringify(object, errorsAsObjects));
+        destination.write(`${JSON.stringify(object, errorsAsObjects)}\n`);
       },
     },
   };
